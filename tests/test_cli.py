@@ -1,0 +1,76 @@
+"The fd2dd command end to end on a tiny configuration, bad arguments, and resume after a kill."
+import json, os, signal, subprocess, sys, time
+from pathlib import Path
+import pytest, torch
+
+FD2DD = str(Path(sys.executable).parent/'fd2dd')
+TINY = ['--size', '32', '--quiet', '--set', 'data.num_classes=3', '--set', 'data.n_train=10', '--set', 'data.n_test=4',
+        '--set', 'squeeze.epochs=1', '--set', 'squeeze.M=4', '--set', 'squeeze.arch_kwargs={width: 8}',
+        '--set', 'recover.iterations=3', '--set', 'train.epochs=2', '--set', 'train.eval_every=1', '--set', 'train.arch_kwargs={width: 8}',
+        '--set', 'rded.pool=5', '--set', 'focus.pool=5']
+
+def fd2dd(*args, ok=True, **kw):
+    r = subprocess.run([FD2DD, *map(str, args)], capture_output=True, text=True, env={**os.environ, 'HF_HUB_OFFLINE': '1'}, **kw)
+    if ok: assert r.returncode == 0, f'{args}\n{r.stdout}\n{r.stderr}'
+    return r
+
+def test_help_and_version():
+    assert 'squeeze' in fd2dd('--help').stdout
+    assert fd2dd('--version').stdout.startswith('fd2dd ')
+    for sub in ('run', 'squeeze', 'distill', 'evaluate', 'report'):
+        assert '--set' in fd2dd(sub, '--help').stdout or sub == 'report'
+
+def test_stages_end_to_end(tmp_path):
+    fd2dd('data', 'synth', tmp_path/'sb', '--classes', 3, '--size', 32, '--train', 4, '--test', 2, '--quiet')
+    assert len(list((tmp_path/'sb'/'train').rglob('*.png'))) == 12 and (tmp_path/'sb'/'masks').is_dir()
+    fd2dd('squeeze', '--out', tmp_path/'t', *TINY)
+    assert (tmp_path/'t'/'teacher.pt').exists()
+    for m in ('random', 'sre2l', 'fd2', 'rded', 'focusdd', 'cda', 'sre2l++'):
+        fd2dd('distill', '--teacher', tmp_path/'t', '--method', m, '--ipc', 2, '--out', tmp_path/'d'/m, *TINY)
+        assert json.loads((tmp_path/'d'/m/'meta.json').read_text())['complete']
+    r = fd2dd('evaluate', '--distilled', tmp_path/'d'/'fd2', '--teacher', tmp_path/'t'/'teacher.pt', '--out', tmp_path/'e', '--seeds', '0,1', *TINY)
+    res = json.loads((tmp_path/'e'/'results.json').read_text())
+    assert res['seeds'] == [0, 1] and 0 <= res['final_mean'] <= 1 and len(res['runs']) == 2
+    # an imagefolder written by `data synth` works as a real dataset, and its classes equal synthbirds'
+    fd2dd('squeeze', '--dataset', 'imagefolder', '--root', tmp_path/'sb', '--out', tmp_path/'t2', *TINY)
+
+def test_run_and_report(tmp_path):
+    fd2dd('run', '--out', tmp_path/'run', '--ipc', 1, '--methods', 'fd2,random', *TINY)
+    rep = (tmp_path/'run'/'report.md').read_text()
+    assert '| fd2 |' in rep and '| random |' in rep
+    (tmp_path/'run'/'report.md').unlink()
+    fd2dd('report', tmp_path/'run'); assert (tmp_path/'run'/'report.md').exists()
+    assert (tmp_path/'run'/'config.yaml').exists()
+    fd2dd('run', '--config', tmp_path/'run'/'config.yaml', '--out', tmp_path/'run', '--quiet')   # reuses everything
+
+def test_bad_arguments(tmp_path):
+    r = fd2dd('run', '--methods', 'fd2,mtt', '--quiet', ok=False); assert r.returncode == 2 and 'valid: random' in r.stderr
+    r = fd2dd('run', '--dataset', 'birds', '--quiet', ok=False); assert r.returncode == 2 and 'valid: synthbirds' in r.stderr
+    r = fd2dd('squeeze', '--dataset', 'imagefolder', '--root', tmp_path/'nope', '--out', tmp_path/'x', ok=False)
+    assert r.returncode == 2 and 'does not exist' in r.stderr
+    r = fd2dd('distill', '--teacher', tmp_path/'missing.pt', '--method', 'fd2', '--out', tmp_path/'d', *TINY, ok=False)
+    assert r.returncode == 2 and 'fd2dd squeeze' in r.stderr
+    r = fd2dd('run', '--set', 'train.epoch=3', ok=False); assert r.returncode == 2 and 'valid keys here' in r.stderr
+    r = fd2dd('squeeze', ok=False); assert r.returncode == 2 and '--out' in r.stderr   # argparse: required option
+
+def test_teacher_for_other_classes_is_refused(tmp_path):
+    fd2dd('squeeze', '--out', tmp_path/'t', *TINY)
+    r = fd2dd('distill', '--teacher', tmp_path/'t', '--method', 'random', '--out', tmp_path/'d', *TINY, '--set', 'data.num_classes=4', ok=False)
+    assert r.returncode == 2 and "classes differ from the teacher" in r.stderr
+
+def test_squeeze_resumes_after_kill(tmp_path):
+    args = [FD2DD, 'squeeze', '--out', tmp_path/'t', *TINY, '--set', 'squeeze.epochs=6', '--set', 'data.n_train=60']
+    p = subprocess.Popen(list(map(str, args)), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    last, t0 = tmp_path/'t'/'last.pt', time.time()
+    while not last.exists() and time.time() - t0 < 120 and p.poll() is None: time.sleep(0.05)
+    assert last.exists(), 'no checkpoint appeared'
+    p.send_signal(signal.SIGKILL); p.wait()
+    if (tmp_path/'t'/'teacher.pt').exists(): pytest.skip('training finished before the kill')
+    done = torch.load(last, weights_only=False)['epoch'] + 1
+    assert 1 <= done < 6
+    fd2dd(*args[1:])
+    from fd2dd.squeeze import load_teacher
+    t = load_teacher(tmp_path/'t')
+    hist = t.meta['history']
+    assert [h['epoch'] for h in hist] == [1, 2, 3, 4, 5, 6]
+    assert not any(f.name.endswith('.tmp') for f in (tmp_path/'t').iterdir())

@@ -5,7 +5,7 @@ import pytest, torch
 
 FD2DD = str(Path(sys.executable).parent/'fd2dd')
 TINY = ['--size', '32', '--quiet', '--set', 'data.num_classes=3', '--set', 'data.n_train=10', '--set', 'data.n_test=4',
-        '--set', 'squeeze.epochs=1', '--set', 'squeeze.M=4', '--set', 'squeeze.arch_kwargs={width: 8}',
+        '--set', 'squeeze.epochs=1', '--set', 'squeeze.cal_start=0', '--set', 'squeeze.M=4', '--set', 'squeeze.arch_kwargs={width: 8}',
         '--set', 'recover.iterations=3', '--set', 'train.epochs=2', '--set', 'train.eval_every=1', '--set', 'train.arch_kwargs={width: 8}',
         '--set', 'rded.pool=5', '--set', 'focus.pool=5']
 

@@ -17,16 +17,22 @@ def bare():
     x = x0.clone().requires_grad_(True)
     xa = jitter(random_resized_crop(x, generator=make_generator(0)), 4, make_generator(0))
     torch.nn.functional.cross_entropy(teacher(xa), y).backward()
-t_bare = timeit(bare, 20, 3)
-print(f'bare teacher forward+backward (batch {K}, {S} px, with the same augmentation): {t_bare*1000:.1f} ms')
-for m in ('sre2l', 'fd2'):
-    prev = None
-    if m == 'fd2':
-        with torch.no_grad(): prev = teacher.forward_all(teacher.norm(train.images[:K * 5]))['cal']['attn'].view(K, 5, *teacher.forward_all(teacher.norm(train.images[:1]))['cal']['attn'].shape[1:])
-    n = 30; cfg = RecoverConfig(method=m, iterations=n)
-    recover_batch(teacher, x0, y, cfg.replace(iterations=3), prev, make_generator(0))
-    t = time.perf_counter(); recover_batch(teacher, x0, y, cfg, prev, make_generator(0)); dt = (time.perf_counter() - t) / n
-    print(f'{m:6s} recover step: {dt*1000:.1f} ms = {dt/t_bare:.2f}x the bare forward+backward' + (' (5 earlier images per class)' if prev is not None else ''))
+def prev_maps():
+    with torch.no_grad():
+        a = teacher.forward_all(teacher.norm(train.images[:K * 5]))['cal']['attn']
+    return a.view(K, 5, *a.shape[1:])
+# the machine's speed drifts, so bare and recover steps are timed in alternation and compared round by round
+n = 10; rounds = 9; res = {m: [] for m in ('sre2l', 'fd2')}; bares = []
+for r in range(rounds):
+    tb = timeit(bare, n, 1 if r else 3); bares.append(tb)
+    for m in res:
+        cfg = RecoverConfig(method=m, iterations=n); prev = prev_maps() if m == 'fd2' else None
+        t = time.perf_counter(); recover_batch(teacher, x0, y, cfg, prev, make_generator(0)); res[m].append(((time.perf_counter() - t) / n, tb))
+med = lambda v: sorted(v)[len(v) // 2]
+print(f'bare teacher forward+backward (batch {K}, {S} px, with the same augmentation): {med(bares)*1000:.1f} ms (median of {rounds} rounds)')
+for m, v in res.items():
+    print(f"{m:6s} recover step: {med([a for a, _ in v])*1000:.1f} ms; ratio to the bare step of the same round: median {med([a / b for a, b in v]):.2f}x"
+          + (' (5 earlier images per class)' if m == 'fd2' else ''))
 if '--skip-full' not in sys.argv:
     cfg = RecoverConfig(method='fd2')
     with tempfile.TemporaryDirectory() as d:

@@ -25,8 +25,12 @@ def test_stages_end_to_end(tmp_path):
     assert len(list((tmp_path/'sb'/'train').rglob('*.png'))) == 12 and (tmp_path/'sb'/'masks').is_dir()
     fd2dd('squeeze', '--out', tmp_path/'t', *TINY)
     assert (tmp_path/'t'/'teacher.pt').exists()
+    r = fd2dd('distill', '--teacher', tmp_path/'t', '--method', 'focusdd', '--ipc', 2, '--out', tmp_path/'d'/'x', *TINY, ok=False)
+    assert r.returncode == 2 and '--observer' in r.stderr
+    fd2dd('squeeze', '--out', tmp_path/'vit', '--arch', 'vit_tiny', '--no-cal', *TINY)
     for m in ('random', 'sre2l', 'fd2', 'rded', 'focusdd', 'cda', 'sre2l++'):
-        fd2dd('distill', '--teacher', tmp_path/'t', '--method', m, '--ipc', 2, '--out', tmp_path/'d'/m, *TINY)
+        fd2dd('distill', '--teacher', tmp_path/'t', '--method', m, '--ipc', 2, '--out', tmp_path/'d'/m, *TINY,
+              *(['--observer', tmp_path/'vit'] if m == 'focusdd' else []))
         assert json.loads((tmp_path/'d'/m/'meta.json').read_text())['complete']
     r = fd2dd('evaluate', '--distilled', tmp_path/'d'/'fd2', '--teacher', tmp_path/'t'/'teacher.pt', '--out', tmp_path/'e', '--seeds', '0,1', *TINY)
     res = json.loads((tmp_path/'e'/'results.json').read_text())

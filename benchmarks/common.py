@@ -27,3 +27,10 @@ def timeit(f, n=5, warmup=2):
     for _ in range(n):
         t = time.perf_counter(); f(); ts.append(time.perf_counter() - t)
     return sorted(ts)[len(ts) // 2]
+
+def default_observer(train, test):
+    "FocusDD's default ViT-Tiny observer (RunConfig.observer), trained once and cached."
+    from fd2dd.pipeline import RunConfig
+    d = CACHE/'observer'
+    if (d/'teacher.pt').exists(): return load_teacher(d)
+    return train_teacher(RunConfig().observer, train, test, d, 'synthbirds')

@@ -1,5 +1,8 @@
 #!/usr/bin/env python
-"Make the figures the README and notebooks show (run from the repository root)."
+"""Make the figures the README and notebooks show (run from the repository root).
+`python tools/make_figures.py` draws the synthbirds picture; `--from-run runs/default` also copies
+that run's accuracy figure and prints its results table for nbs/index.ipynb."""
+import shutil, sys, json
 from pathlib import Path
 import matplotlib; matplotlib.use('Agg')
 import matplotlib.pyplot as plt
@@ -14,3 +17,9 @@ for i, ax in enumerate(axs.flat):
     if i % 6 == 0: ax.set_ylabel(f'class {i // 6}', fontsize=8)
 fig.suptitle('synthbirds: four sibling classes (rows), six images each', fontsize=9)
 plt.tight_layout(); fig.savefig(out/'synthbirds.png', dpi=80); print('wrote', out/'synthbirds.png')
+
+if '--from-run' in sys.argv:
+    run = Path(sys.argv[sys.argv.index('--from-run') + 1])
+    shutil.copy(run/'figures'/'accuracy.png', out/'default_run_accuracy.png'); print('wrote', out/'default_run_accuracy.png')
+    rep = (run/'report.md').read_text().splitlines()
+    print('\n'.join(l for l in rep if l.startswith('|')))

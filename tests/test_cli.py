@@ -27,7 +27,7 @@ def test_stages_end_to_end(tmp_path):
     assert (tmp_path/'t'/'teacher.pt').exists()
     r = fd2dd('distill', '--teacher', tmp_path/'t', '--method', 'focusdd', '--ipc', 2, '--out', tmp_path/'d'/'x', *TINY, ok=False)
     assert r.returncode == 2 and '--observer' in r.stderr
-    fd2dd('squeeze', '--out', tmp_path/'vit', '--arch', 'vit_tiny', '--no-cal', *TINY)
+    fd2dd('squeeze', '--out', tmp_path/'vit', '--arch', 'vit_tiny', '--no-cal', *TINY, '--set', 'squeeze.arch_kwargs={}')
     for m in ('random', 'sre2l', 'fd2', 'rded', 'focusdd', 'cda', 'sre2l++'):
         fd2dd('distill', '--teacher', tmp_path/'t', '--method', m, '--ipc', 2, '--out', tmp_path/'d'/m, *TINY,
               *(['--observer', tmp_path/'vit'] if m == 'focusdd' else []))

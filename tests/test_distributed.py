@@ -33,3 +33,8 @@ def test_two_process_squeeze_and_distill(tmp_path):
         a, ma = load_distilled(tmp_path/f'{m}1'); b, mb = load_distilled(tmp_path/f'{m}2')
         assert torch.equal(a.images, b.images), f'{m}: two-process set differs from the one-process set'
         assert ma['complete'] and mb['complete']
+    # student training under DistributedDataParallel: two ranks train one student, rank 0 writes the results
+    _run(['evaluate', '--distilled', tmp_path/'rded2', '--teacher', tmp_path/'t2', '--out', tmp_path/'ev2', *TINY,
+          '--set', 'train.epochs=2', '--set', 'train.batch_size=4', '--set', 'train.arch_kwargs={width: 8}'], nproc=2)
+    import json; r = json.loads((tmp_path/'ev2'/'results.json').read_text())
+    assert 0 <= r['final_mean'] <= 1 and r['budget']['epochs'] == 2, r

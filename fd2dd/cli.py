@@ -50,6 +50,7 @@ def build_parser()->argparse.ArgumentParser:
     r = sub.add_parser('run', help='all stages for several methods, with a report'); _data_opts(r); _common(r)
     r.add_argument('--methods', help='comma separated methods (default fd2,sre2l++,random)'); r.add_argument('--ipc', type=int, help='images per class')
     r.add_argument('--out', default='runs/default', help='run folder (default runs/default)'); r.add_argument('--seeds', help='student seeds, comma separated')
+    r.add_argument('--distill-seeds', help='distillation seeds, comma separated (each method makes one set per seed)')
     rp = sub.add_parser('report', help="rebuild a run's report.md and figures"); rp.add_argument('dir', help='run folder')
     return p
 
@@ -83,7 +84,11 @@ def config_from_args(a):
         bad = [m for m in ms if m not in ALL_METHODS]
         if bad: raise ConfigError(f"Unknown method(s) {bad}; valid: {', '.join(ALL_METHODS)}.")
         cfg.methods = ms
-    if getattr(a, 'seeds', None): cfg.seeds = [int(s) for s in a.seeds.split(',')]
+    for opt, key in (('seeds', 'seeds'), ('distill_seeds', 'distill_seeds')):
+        v = getattr(a, opt, None)
+        if v:
+            try: setattr(cfg, key, [int(s) for s in v.split(',')])
+            except ValueError: raise ConfigError(f"--{opt.replace('_', '-')} takes comma-separated integers, got {v!r}.") from None
     for kv in getattr(a, 'set', []) or []:
         if '=' not in kv: raise ConfigError(f"--set needs KEY=VALUE, got {kv!r}.")
         k, v = kv.split('=', 1); _set(cfg, k.strip(), yaml.safe_load(v))
@@ -113,7 +118,9 @@ def _cmd(a)->int:
     if a.cmd == 'run':
         res = P.run(cfg, a.out)
         print(f"wrote {Path(a.out)/'report.md'}")
-        for m, r in res['methods'].items(): print(f"  {m:10s} top-1 {r['final_mean']*100:.1f}% (final), {r['best_mean']*100:.1f}% (best)")
+        for m, r in res['methods'].items():
+            vs = '  '.join(f"vs {b} {P._ci(p)}" for b, p in r['vs'].items())
+            print(f"  {m:10s} top-1 {r['avg_mean']*100:.1f} ± {r['avg_std']*100:.1f}%  {vs}")
         return 0
     train, test = P.load_data(cfg.data)
     if a.cmd == 'squeeze':
@@ -129,13 +136,13 @@ def _cmd(a)->int:
         if obs is not None: obs.check_classes(train.classes)
         print(f'wrote {P.distill(a.method, teacher, train, cfg.ipc, Path(a.out), cfg, tp, obs)}'); return 0
     if a.cmd == 'evaluate':
-        from fd2dd.metrics import mean_std
         rs = [P.evaluate(Path(a.distilled), teacher, test, cfg.train, s, None, cfg.device) for s in cfg.seeds]
-        fm, fs = mean_std([r['final_acc'] for r in rs]); bm, bs = mean_std([r['best_acc'] for r in rs])
+        s = P.summarize([{'avg': r['avg_acc'], 'final': r['final_acc'], 'best': r['best_acc']} for r in rs])
         out = {'distilled': a.distilled, 'teacher': str(tp), 'teacher_acc': teacher.meta.get('test_acc'), 'seeds': cfg.seeds,
-               'final_mean': fm, 'final_std': fs, 'best_mean': bm, 'best_std': bs, 'budget': rs[0]['budget'], 'runs': rs}
+               **s, 'budget': rs[0]['budget'], 'runs': rs}
         if is_main(): save_json(out, Path(a.out)/'results.json')
-        print(f"wrote {Path(a.out)/'results.json'}: top-1 {fm*100:.1f} ± {fs*100:.1f}% (final), {bm*100:.1f}% (best)"); return 0
+        print(f"wrote {Path(a.out)/'results.json'}: top-1 {s['avg_mean']*100:.1f} ± {s['avg_std']*100:.1f}% "
+              f"(mean of the last {cfg.train.avg_last} epochs), {s['final_mean']*100:.1f}% (final epoch)"); return 0
     raise ConfigError(f'unknown command {a.cmd!r}')
 
 def main(argv:list[str]|None=None)->int:

@@ -6,11 +6,12 @@
 from __future__ import annotations
 import math
 import torch, torch.nn.functional as F
+from scipy import stats
 from .core import *
 from .models.attention import upsample_map
 
 # %% auto #0
-__all__ = ['mean_std', 'label_robust_score', 'aug_robust_score', 'attention_on_part']
+__all__ = ['mean_std', 'paired_difference', 'label_robust_score', 'aug_robust_score', 'attention_on_part']
 
 # %% ../nbs/08_metrics.ipynb #27c868f5
 def mean_std(values)->tuple[float, float]:
@@ -18,6 +19,20 @@ def mean_std(values)->tuple[float, float]:
     v = torch.tensor([float(x) for x in values], dtype=torch.float64)
     if len(v) == 0: raise ValueError('mean_std of no values')
     return float(v.mean()), float(v.std()) if len(v) > 1 else 0.0
+
+# %% ../nbs/08_metrics.ipynb #c99b4f05
+def paired_difference(a:dict, # accuracy of method A per pair key, e.g. {(distill_seed, student_seed): 0.61}
+                      b:dict, # accuracy of method B on the same keys
+                      level:float=0.95, # coverage of the two-sided t interval
+                     )->dict:
+    "Mean of A - B over the keys both have, with a paired t interval (None below two pairs)."
+    keys = sorted(set(a) & set(b))
+    if not keys: raise ValueError('paired_difference: the two methods share no (distill seed, student seed) pair')
+    d = torch.tensor([float(a[k]) - float(b[k]) for k in keys], dtype=torch.float64)
+    m, n = float(d.mean()), len(d)
+    if n < 2: return {'mean': m, 'lo': None, 'hi': None, 'n': n, 'level': level}
+    h = float(stats.t.ppf(0.5 + level / 2, n - 1)) * float(d.std()) / math.sqrt(n)
+    return {'mean': m, 'lo': m - h, 'hi': m + h, 'n': n, 'level': level}
 
 # %% ../nbs/08_metrics.ipynb #1d65a7a7
 def _squash(a): return (math.exp(a) - math.exp(-1)) / (math.e - math.exp(-1))

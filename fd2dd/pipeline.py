@@ -4,7 +4,7 @@
 
 # %% ../nbs/10_pipeline.ipynb #880f92bc
 from __future__ import annotations
-import json, time
+import json, time, warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 import torch
@@ -17,12 +17,12 @@ from .synth.select import RDEDConfig, FocusConfig, random_select, rded_select, f
 from .synth.recover import RecoverConfig, recover, METHODS as RECOVER_METHODS
 from .distilled import DistilledWriter, load_distilled, file_hash
 from .train import TrainConfig, train_student
-from .metrics import mean_std
+from .metrics import mean_std, paired_difference
 from .distributed import is_main, barrier
 
 # %% auto #0
-__all__ = ['ALL_METHODS', 'DataConfig', 'RunConfig', 'load_data', 'get_teacher', 'get_observer', 'distill', 'evaluate', 'run',
-           'write_report']
+__all__ = ['ALL_METHODS', 'READOUT', 'BASELINES', 'DataConfig', 'RunConfig', 'load_data', 'get_teacher', 'get_observer',
+           'distill', 'evaluate', 'summarize', 'run', 'write_report']
 
 # %% ../nbs/10_pipeline.ipynb #7df8b03c
 ALL_METHODS = ('random',) + RECOVER_METHODS + ('rded', 'focusdd')
@@ -54,12 +54,17 @@ class RunConfig(Config):
     focus: FocusConfig = field(default_factory=FocusConfig)
     observer: SqueezeConfig = field(default_factory=lambda: SqueezeConfig(arch='vit_tiny', arch_kwargs={}, cal=False, epochs=4, lr=1e-3))  # FocusDD's ViT
     train: TrainConfig = field(default_factory=TrainConfig)
-    seeds: list = field(default_factory=lambda: [0])
+    seeds: list = field(default_factory=lambda: [0])          # student seeds
+    distill_seeds: list = field(default_factory=lambda: [0])  # distillation seeds (recover, selection, random subset)
     device: str = 'auto'
     def __post_init__(self):
         bad = [m for m in self.methods if m not in ALL_METHODS]
         if bad: raise ConfigError(f"Unknown method(s) {bad}; valid: {', '.join(ALL_METHODS)}.")
         if self.ipc < 1: raise ConfigError(f"ipc must be at least 1, got {self.ipc}.")
+        for k in ('seeds', 'distill_seeds'):
+            v = getattr(self, k)
+            if not v or not all(isinstance(s, int) and s >= 0 for s in v) or len(set(v)) != len(v):
+                raise ConfigError(f"{k} must be a non-empty list of distinct non-negative integers, got {v!r}.")
 
 def load_data(dc:DataConfig, return_val:bool=False)->tuple:
     "(train, test) of the configured dataset, train minus the validation share; (train, val, test) with `return_val`."
@@ -96,8 +101,12 @@ def get_observer(cfg:RunConfig, out:Path, train, test):
         t = load_teacher(p, cfg.device); t.check_classes(train.classes, 'dataset'); return t
     return train_teacher(cfg.observer.replace(device=cfg.device), train, test, out/'observer', dataset=cfg.data.name)
 
-def distill(method:str, teacher, train:ImageData, ipc:int, out:Path, cfg:RunConfig, teacher_path=None, observer=None)->Path:
+def distill(method:str, teacher, train:ImageData, ipc:int, out:Path, cfg:RunConfig, teacher_path=None, observer=None,
+            seed:int=0, # distill seed: added to the recover, RDED and FocusDD seeds (and the random subset's)
+           )->Path:
     "Make (or finish) the distilled set of `method` in `out`."
+    if seed: cfg = cfg.replace(recover=cfg.recover.replace(seed=cfg.recover.seed + seed), rded=cfg.rded.replace(seed=cfg.rded.seed + seed),
+                               focus=cfg.focus.replace(seed=cfg.focus.seed + seed))
     meta = {'dataset': cfg.data.name, 'teacher': str(teacher_path) if teacher_path else None,
             'teacher_hash': file_hash(teacher_path) if teacher_path and Path(teacher_path).exists() else None,
             'teacher_acc': teacher.meta.get('test_acc')}
@@ -127,72 +136,113 @@ def evaluate(dist_dir:Path, teacher, test:ImageData, cfg:TrainConfig, seed:int, 
     tc = cfg.replace(seed=seed, device=device)
     if meta.get('method') == 'rded' and meta.get('config', {}).get('factor', 1) > 1: tc = tc.replace(shuffle_factor=meta['config']['factor'])
     r = train_student(tc, d, test, teacher, desc=f"student {meta.get('method')} s{seed}")
-    r.pop('model'); r.update(method=meta.get('method'), ipc=meta.get('ipc'), seed=seed, distilled=str(dist_dir))
+    r.pop('model'); r.update(method=meta.get('method'), ipc=meta.get('ipc'), seed=seed, distill_seed=meta.get('seed'), distilled=str(dist_dir))
     if out_json is not None and is_main(): save_json(r, out_json)
     barrier()
     return r
 
 # %% ../nbs/10_pipeline.ipynb #3502f909
+READOUT = 'avg'   # what tables rank by: each student's mean test accuracy over its last `train.avg_last` epochs
+BASELINES = ('random', 'sre2l++')   # every method's paired difference to these, when they ran
+
+def _check_reuse(cfg:RunConfig, out:Path):
+    "Refuse a folder whose teacher or sets were made with other settings; drop students made with other student settings."
+    if not (out/'config.yaml').exists(): return
+    old = RunConfig.from_yaml(out/'config.yaml')
+    changed = [k for k in ('data', 'squeeze', 'recover', 'rded', 'focus', 'observer', 'ipc') if getattr(old, k) != getattr(cfg, k)]
+    if changed: raise ConfigError(f"{out} holds a run with other settings ({changed}): use another --out folder, or delete {out}.")
+    if old.train != cfg.train and is_main() and (out/'eval').exists():
+        warnings.warn(f"student settings changed since {out} was made: re-training the students (teacher and distilled sets are reused).")
+        for f in (out/'eval').glob('*.json'): f.unlink()
+
+def summarize(runs:list)->dict:
+    "Mean and sd of the read-out, final and best accuracy over a method's runs [{distill_seed, seed, final, avg, best}]."
+    s = {}
+    for k in ('avg', 'final', 'best'): s[f'{k}_mean'], s[f'{k}_std'] = mean_std([r[k] for r in runs])
+    return s
+
+def _pairs(runs, k=READOUT): return {(r['distill_seed'], r['seed']): r[k] for r in runs}
+
 def run(cfg:RunConfig, out)->dict:
-    "All stages for every method and seed; reuses finished work in `out`; writes results.json and report.md."
+    "All stages for every method, distill seed and student seed; reuses finished work in `out`; writes results.json and report.md."
     out = Path(out); out.mkdir(parents=True, exist_ok=True)
-    if (out/'config.yaml').exists():
-        old = RunConfig.from_yaml(out/'config.yaml')
-        changed = [k for k in ('data', 'squeeze', 'recover', 'rded', 'focus', 'observer', 'train', 'ipc') if getattr(old, k) != getattr(cfg, k)]
-        if changed: raise ConfigError(f"{out} holds a run with other settings ({changed}): use another --out folder, or delete {out}.")
-    barrier()
+    _check_reuse(cfg, out); barrier()
     if is_main(): cfg.to_yaml(out/'config.yaml')
-    t0 = time.time(); timing = {}
+    t0 = time.time()
     train, test = load_data(cfg.data)
-    teacher = get_teacher(cfg, out, train, test); timing['squeeze'] = round(time.time() - t0, 1)
-    res = {'config': cfg.to_dict(), 'fd2dd_version': fd2dd.__version__, 'teacher': {
+    teacher = get_teacher(cfg, out, train, test)
+    res = {'config': cfg.to_dict(), 'fd2dd_version': fd2dd.__version__, 'readout': READOUT, 'teacher': {
         'arch': teacher.net.arch, 'test_acc': teacher.meta.get('test_acc'), 'cal': teacher.cal is not None}, 'methods': {}}
+    tp = out/'teacher'/'teacher.pt'
     for m in cfg.methods:
-        t1 = time.time()
         obs = get_observer(cfg, out, train, test) if m == 'focusdd' and cfg.focus.attention == 'vit' else None
-        dd = distill(m, teacher, train, cfg.ipc, out/'distilled'/m, cfg, out/'teacher'/'teacher.pt', obs)
-        t2 = time.time()
-        rs = [evaluate(dd, teacher, test, cfg.train, s, out/'eval'/f'{m}-seed{s}.json', cfg.device) for s in cfg.seeds]
-        fm, fs = mean_std([r['final_acc'] for r in rs]); bm, bs = mean_std([r['best_acc'] for r in rs])
-        res['methods'][m] = {'final_mean': fm, 'final_std': fs, 'best_mean': bm, 'best_std': bs, 'seeds': cfg.seeds,
-                             'budget': rs[0]['budget'], 'distill_seconds': round(t2 - t1, 1), 'eval_seconds': round(time.time() - t2, 1)}
+        runs, t_dist, t_eval = [], 0., 0.
+        for d in cfg.distill_seeds:
+            t1 = time.time()
+            dd = distill(m, teacher, train, cfg.ipc, out/'distilled'/m/f'seed{d}', cfg, tp, obs, seed=d)
+            t2 = time.time(); t_dist += t2 - t1
+            for s in cfg.seeds:
+                r = evaluate(dd, teacher, test, cfg.train, s, out/'eval'/f'{m}-d{d}-s{s}.json', cfg.device)
+                runs.append({'distill_seed': d, 'seed': s, 'final': r['final_acc'], 'avg': r['avg_acc'], 'best': r['best_acc'], 'seconds': r['seconds']})
+            t_eval += time.time() - t2
+        res['methods'][m] = {**summarize(runs), 'runs': runs, 'budget': r['budget'],
+                             'distill_seconds': round(t_dist, 1), 'eval_seconds': round(t_eval, 1)}
+    for m, r in res['methods'].items():
+        r['vs'] = {b: paired_difference(_pairs(r['runs']), _pairs(res['methods'][b]['runs']))
+                   for b in BASELINES if b in res['methods'] and b != m}
     res['seconds'] = round(time.time() - t0, 1)
     if is_main(): save_json(res, out/'results.json'); write_report(out)
     barrier()
     return res
 
+def _ci(p:dict|None)->str:
+    "A paired difference as '+2.3 [+0.4, +4.2]' in points ('+2.3 (n = 1)' without an interval)."
+    if p is None: return ''
+    if p['lo'] is None: return f"{p['mean']*100:+.1f} (n = {p['n']})"
+    return f"{p['mean']*100:+.1f} [{p['lo']*100:+.1f}, {p['hi']*100:+.1f}]"
+
 def write_report(out)->Path:
     "(Re)write out/report.md and out/figures/ from results.json and the distilled sets."
     from fd2dd.viz import show_grid, accuracy_bars, overlay_attention, save_fig
     from fd2dd.models.attention import cal_attention
-    out = Path(out); res = load_json(out/'results.json'); cfg = res['config']
+    out = Path(out)
+    if not (out/'results.json').exists():
+        raise ConfigError(f"{out} has no results.json: `fd2dd report` takes the folder of a finished `fd2dd run`.")
+    res = load_json(out/'results.json'); cfg = res['config']
     teacher = load_teacher(out/'teacher'/'teacher.pt')
-    ta = res['teacher']['test_acc']; ms = res['methods']
-    tr = ms.get('random')
+    ta = res['teacher']['test_acc']; ms = res['methods']; tc = cfg['train']
+    n = len(cfg['seeds']) * len(cfg['distill_seeds'])
     lines = [f"# fd2dd run report", "",
-             f"Dataset **{cfg['data']['name']}** at {cfg['data']['size']} px, {len(teacher.classes)} classes, IPC {cfg['ipc']}. "
+             f"Dataset **{cfg['data']['name']}** at {cfg['data']['size']} px, {len(teacher.classes)} classes (chance {100/len(teacher.classes):.1f}%), IPC {cfg['ipc']}. "
              f"Teacher `{res['teacher']['arch']}` (CAL head: {res['teacher']['cal']}), full-data test accuracy **{ta*100:.1f}%**. "
-             f"Students: `{cfg['train']['arch']}` trained from scratch for {cfg['train']['epochs']} epochs on the distilled images with the teacher's "
-             f"soft labels (T = {cfg['train']['T']}), seeds {cfg['seeds']}. Accuracy on the real test split; final epoch is primary.", "",
+             f"Students: `{tc['arch']}` trained from scratch for {tc['epochs']} epochs (batch {tc['batch_size']}) on the distilled images with the teacher's "
+             f"soft labels (T = {tc['T']}).", "",
+             f"**Protocol.** Each method is distilled with seeds {cfg['distill_seeds']} and each set trains students with seeds {cfg['seeds']}: "
+             f"n = {n} runs per method, paired across methods by (distill seed, student seed). A run's accuracy is the mean test top-1 over the "
+             f"student's last {tc.get('avg_last', 1)} epochs; the table gives mean ± sd over runs, and each difference is the mean paired "
+             f"difference in points with its 95% t interval (an interval that excludes 0 is a difference the seeds resolve).", "",
              f"Budget: teacher {cfg['squeeze']['epochs']} epochs; recover {cfg['recover']['iterations']} iterations at lr {cfg['recover']['lr']} "
-             f"(init {cfg['recover']['init']}, f = {cfg['recover']['init_factor']}); students {cfg['train']['epochs']} epochs, batch {cfg['train']['batch_size']}, "
-             f"{cfg['data']['size']} px. Reduced CPU budgets: do not compare with the papers' 224 px numbers.", "",
-             "| method | final top-1 (%) | best top-1 (%) | vs random real (final) | distill s | eval s |", "|---|---|---|---|---|---|"]
+             f"(init {cfg['recover']['init']}, f = {cfg['recover']['init_factor']}); {cfg['data']['size']} px. "
+             f"Reduced CPU budgets: do not compare with the papers' 224 px numbers.", "",
+             "| method | top-1 (%) | vs random real | vs SRe2L++ | final epoch (%) | distill s | eval s |", "|---|---|---|---|---|---|---|"]
     for m, r in ms.items():
-        d = '' if tr is None or m == 'random' else f"{(r['final_mean'] - tr['final_mean'])*100:+.1f}"
-        lines.append(f"| {m} | {r['final_mean']*100:.1f} ± {r['final_std']*100:.1f} | {r['best_mean']*100:.1f} ± {r['best_std']*100:.1f} | {d} | {r['distill_seconds']} | {r['eval_seconds']} |")
+        vs = r.get('vs', {})
+        lines.append(f"| {m} | {r['avg_mean']*100:.1f} ± {r['avg_std']*100:.1f} | {_ci(vs.get('random'))} | {_ci(vs.get('sre2l++'))} | "
+                     f"{r['final_mean']*100:.1f} ± {r['final_std']*100:.1f} | {r['distill_seconds']} | {r['eval_seconds']} |")
     lines += ["", f"Teacher (full data): {ta*100:.1f}%. Whole run: {res['seconds']} s (reused stages count as 0). fd2dd {res['fd2dd_version']}.", ""]
     (out/'figures').mkdir(exist_ok=True)
-    accs = {m: (r['final_mean'], r['final_std']) for m, r in ms.items()}
-    save_fig(accuracy_bars(accs, ref={'teacher': ta}), out/'figures'/'accuracy.png'); lines += ["![accuracy](figures/accuracy.png)", ""]
+    accs = {m: (r['avg_mean'], r['avg_std']) for m, r in ms.items()}
+    save_fig(accuracy_bars(accs, ref={'teacher': ta, 'chance': 1 / len(teacher.classes)}), out/'figures'/'accuracy.png')
+    lines += ["![accuracy](figures/accuracy.png)", ""]
     for m in ms:
-        d, _ = load_distilled(out/'distilled'/m)
+        d, _ = load_distilled(out/'distilled'/m/f"seed{cfg['distill_seeds'][0]}")
         k = min(4, d.num_classes); per = min(5, cfg['ipc'])
         idx = torch.cat([d.indices_of(c)[:per] for c in range(k)])
-        save_fig(show_grid(d.images[idx], nrow=k, row_labels=[f'class {c}' for c in range(k)], suptitle=f'{m}: first {per} images of {k} classes'), out/'figures'/f'distilled_{m}.png')
+        save_fig(show_grid(d.images[idx], nrow=k, row_labels=[d.classes[c] for c in range(k)], suptitle=f'{m}: first {per} images of {k} classes'),
+                 out/'figures'/f'distilled_{m}.png')
         lines += [f"![{m}](figures/distilled_{m}.png)", ""]
         if teacher.cal is not None:
             with torch.no_grad(): att = cal_attention(teacher.forward_all(teacher.norm(d.images[idx[:per]]))['cal']['attn'])
             save_fig(overlay_attention(d.images[idx[:per]], att), out/'figures'/f'attention_{m}.png')
-            lines += [f"CAL attention of the teacher on `{m}` images of class 0:", "", f"![attention {m}](figures/attention_{m}.png)", ""]
+            lines += [f"CAL attention of the teacher on `{m}` images of class `{d.classes[0]}`:", "", f"![attention {m}](figures/attention_{m}.png)", ""]
     p = out/'report.md'; atomic_write_text(p, '\n'.join(lines)); return p

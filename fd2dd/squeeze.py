@@ -100,7 +100,7 @@ class SqueezeConfig(Config):
     r: float = 0.5                    # CAL mixing ratio
     cal_start: int = 8                # epoch at which the CAL objective joins (before it: plain CE, a stand-in for pretraining)
     counterfactual: str = 'random'
-    center_rule: str = 'mean'         # 'mean' (every sample counts) or 'reference'
+    center_rule: str = 'reference'    # 'reference' (FD2/CAL: c_y = beta * z_last) or 'ema' (running class mean; a departure)
     pretrained: bool = False
     amp: str = 'auto'
     seed: int = 0

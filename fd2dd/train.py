@@ -36,28 +36,30 @@ class TrainConfig(Config):
     cutmix: float = 1.0              # probability of CutMix per image
     shuffle_factor: int = 1          # ShufflePatches grid for stitched sets (RDED: f)
     eval_every: int = 25
+    avg_last: int = 5                # read-out: mean test accuracy over the last `avg_last` epochs, each one evaluated
     amp: str = 'auto'
     seed: int = 0
     device: str = 'auto'
 
 def view_params(n:int, S:int, epoch:int, seed:int, cfg:TrainConfig)->dict:
     "Augmentation parameters of every image for one epoch, each image from its own seeded generator."
-    P = torch.stack([torch.rand(8, generator=make_generator(((seed * 100_003 + epoch) * 1_000_003 + i) % 2**62)) for i in range(n)])
+    k = cfg.shuffle_factor ** 2 if cfg.shuffle_factor > 1 else 0        # ShufflePatches cell order, per image too
+    P = torch.stack([torch.rand(8 + k, generator=make_generator(((seed * 100_003 + epoch) * 1_000_003 + i) % 2**62)) for i in range(n)])
     area = P[:, 0] * (cfg.crop_scale[1] - cfg.crop_scale[0]) + cfg.crop_scale[0]
     side = (area.sqrt() * S).clamp(1, S).round()
     x0, y0 = (P[:, 1] * (S - side + 1)).floor(), (P[:, 2] * (S - side + 1)).floor()
     cbox = cutmix_boxes(P[:, 4], P[:, 5], P[:, 6], S)
     partner = torch.randperm(n, generator=make_generator(seed * 7 + epoch)) if n > 1 else torch.zeros(1, dtype=torch.long)
     return {'box': torch.stack([x0, y0, x0 + side, y0 + side], 1), 'flip': P[:, 3] < 0.5,
-            'mix': P[:, 7] < cfg.cutmix, 'partner': partner, 'cbox': cbox}
+            'mix': P[:, 7] < cfg.cutmix, 'partner': partner, 'cbox': cbox, 'shuffle': P[:, 8:].argsort(1) if k else None}
 
-def make_views(x:torch.Tensor, idx:torch.Tensor, prm:dict, cfg:TrainConfig, shuffle_gen=None)->tuple[torch.Tensor, torch.Tensor]:
+def make_views(x:torch.Tensor, idx:torch.Tensor, prm:dict, cfg:TrainConfig)->tuple[torch.Tensor, torch.Tensor]:
     "Views of images idx of x [N,3,S,S] (float): crop+flip, then per-image CutMix with the partner's view. Returns (views, lam)."
     S = x.shape[-1]
     def v(i): return flip(crop_resize(x[i], prm['box'][i], S), prm['flip'][i])
     a, b = v(idx), v(prm['partner'][idx])
     out, lam = cutmix(a, b, prm['cbox'][idx], prm['mix'][idx])
-    if cfg.shuffle_factor > 1: out = shuffle_patches(out, cfg.shuffle_factor, shuffle_gen)
+    if cfg.shuffle_factor > 1: out = shuffle_patches(out, cfg.shuffle_factor, perm=prm['shuffle'][idx])
     return out, lam
 
 # %% ../nbs/07_train.ipynb #46556071
@@ -117,7 +119,7 @@ def train_student(cfg:TrainConfig, train:ImageData, test:ImageData, teacher=None
     decay = [p for nm, p in student.named_parameters() if p.ndim > 1]; other = [p for nm, p in student.named_parameters() if p.ndim <= 1]
     opt = torch.optim.AdamW([{'params': decay, 'weight_decay': cfg.weight_decay}, {'params': other, 'weight_decay': 0.}], lr=cfg.lr)
     x_all = train.images.float() / 255
-    g = make_generator(cfg.seed + 1 + 7919 * rank()); hist, best, t0 = [], 0.0, time.time()
+    hist, best, t0 = [], 0.0, time.time()
     model = ddp(student)                                           # DistributedDataParallel under torchrun
     bar = progress(range(cfg.epochs), desc=desc)
     for e in bar:
@@ -125,7 +127,7 @@ def train_student(cfg:TrainConfig, train:ImageData, test:ImageData, teacher=None
         prm = view_params(n, S, e, cfg.seed, cfg); student.train(); tot = 0.
         order = epoch_indices(n, e, cfg.seed + 1)                  # this rank's share (all of it in one process)
         for idx in (order[i] for i in batches(len(order), cfg.batch_size)):
-            v, lam = make_views(x_all, idx, prm, cfg, g); v = norm(v.to(dev))
+            v, lam = make_views(x_all, idx, prm, cfg); v = norm(v.to(dev))
             with autocast(dev, cfg.amp):
                 s = model(v)
                 if cfg.labels == 'soft':
@@ -138,9 +140,10 @@ def train_student(cfg:TrainConfig, train:ImageData, test:ImageData, teacher=None
             opt.zero_grad(set_to_none=True); loss.backward(); opt.step(); tot += loss.item() * len(idx)
         sync_buffers(student)
         rec = {'epoch': e + 1, 'loss': tot / max(len(order), 1)}
-        if (e + 1) % cfg.eval_every == 0 or e + 1 == cfg.epochs:
+        if (e + 1) % cfg.eval_every == 0 or e + 1 > cfg.epochs - max(cfg.avg_last, 1):
             rec['test_acc'] = accuracy(student, test, norm, device=dev, amp=cfg.amp); best = max(best, rec['test_acc'])
             bar.set_postfix(acc=f"{rec['test_acc']:.3f}")
         hist.append(rec)
-    return {'final_acc': hist[-1]['test_acc'], 'best_acc': best, 'history': hist, 'seconds': round(time.time() - t0, 1),
+    tail = [h['test_acc'] for h in hist[-max(cfg.avg_last, 1):]]
+    return {'final_acc': hist[-1]['test_acc'], 'avg_acc': sum(tail) / len(tail), 'best_acc': best, 'history': hist, 'seconds': round(time.time() - t0, 1),
             'budget': {'student': cfg.arch, 'epochs': cfg.epochs, 'images': n, 'size': S, 'labels': cfg.labels}, 'model': student}

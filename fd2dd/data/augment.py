@@ -39,11 +39,13 @@ def flip(x:torch.Tensor, flags:torch.Tensor)->torch.Tensor:
     "Horizontally flip the images of x whose flag is True."
     return torch.where(flags.view(-1, 1, 1, 1).to(x.device), x.flip(-1), x)
 
-def random_resized_crop(x, size=None, scale=(0.08, 1.0), ratio=(3/4, 4/3), generator=None):
+def random_resized_crop(x, size=None, scale=(0.08, 1.0), ratio=(3/4, 4/3), generator=None,
+                        per_batch:bool=False, # one box and one flip for the whole batch (torchvision's transform on a batch tensor)
+                       ):
     "RandomResizedCrop + horizontal flip of a batch (differentiable in x)."
-    B, _, H, W = x.shape
-    boxes = sample_rrc(B, H, W, scale, ratio, generator)
-    return flip(crop_resize(x, boxes, size or H), torch.rand(B, generator=generator) < 0.5)
+    B, _, H, W = x.shape; n = 1 if per_batch else B
+    boxes = sample_rrc(n, H, W, scale, ratio, generator).expand(B, 4)
+    return flip(crop_resize(x, boxes, size or H), (torch.rand(n, generator=generator) < 0.5).expand(B))
 
 def jitter(x, max_shift:int, generator=None):
     "Roll the whole batch by one random offset in [-max_shift, max_shift] per axis (SRe2L's jitter)."
@@ -67,12 +69,14 @@ def cutmix(a:torch.Tensor, b:torch.Tensor, boxes:torch.Tensor, on:torch.Tensor|N
     if on is not None: m = m & on.to(a.device).view(-1, 1, 1)
     return torch.where(m[:, None], b, a), 1 - m.flatten(1).float().mean(1)
 
-def shuffle_patches(x, f:int, generator=None):
+def shuffle_patches(x, f:int, generator=None,
+                    perm:torch.Tensor|None=None, # [B, f*f] cell order per image; drawn from `generator` when None
+                   ):
     "Cut each image into an f x f grid and permute the cells (one permutation per image)."
     if f <= 1: return x
     B, C, H, W = x.shape; h, w = H // f, W // f
     p = x[:, :, :h * f, :w * f].reshape(B, C, f, h, f, w).permute(0, 2, 4, 1, 3, 5).reshape(B, f * f, C, h, w)
-    perm = torch.argsort(torch.rand(B, f * f, generator=generator), 1)
+    if perm is None: perm = torch.argsort(torch.rand(B, f * f, generator=generator), 1)
     p = p[torch.arange(B)[:, None], perm]
     out = p.reshape(B, f, f, C, h, w).permute(0, 3, 1, 4, 2, 5).reshape(B, C, h * f, w * f)
     return F.interpolate(out, size=(H, W)) if (h * f, w * f) != (H, W) else out

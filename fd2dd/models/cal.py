@@ -8,7 +8,8 @@ import torch, torch.nn as nn, torch.nn.functional as F
 from ..core import *
 
 # %% auto #0
-__all__ = ['COUNTERFACTUALS', 'FD2_SQUEEZE_DEFAULTS', 'bap', 'CALHead', 'update_centers', 'center_loss', 'crop_drop', 'cal_loss']
+__all__ = ['COUNTERFACTUALS', 'CENTER_RULES', 'FD2_SQUEEZE_DEFAULTS', 'bap', 'CALHead', 'update_centers', 'center_loss',
+           'crop_drop', 'cal_loss']
 
 # %% ../../nbs/02a_models.cal.ipynb #d21476aa
 def bap(fmap:torch.Tensor, attn:torch.Tensor, eps:float=1e-6)->torch.Tensor:
@@ -49,19 +50,26 @@ class CALHead(nn.Module):
         return out
 
 # %% ../../nbs/02a_models.cal.ipynb #a181d343
+CENTER_RULES = ('reference', 'ema')
+
 @torch.no_grad()
-def update_centers(centers:torch.Tensor, z:torch.Tensor, y:torch.Tensor, beta:float=0.05, rule:str='mean'):
-    "Move class centres [K,D] towards features z [B,D] of labels y, in place; rule 'mean' (default) or 'reference'."
-    ch = F.normalize(centers[y], dim=-1)                            # ĉ_y per sample (0 stays 0)
-    delta = z.detach().float() - ch
+def update_centers(centers:torch.Tensor, # class centres [K, D], updated in place
+                   z:torch.Tensor,       # BAP features [B, D] (unit norm)
+                   y:torch.Tensor,       # labels [B]
+                   beta:float=0.05,      # step of the update
+                   rule:str='reference', # 'reference' (c_y = beta * z_last) or 'ema' (running class mean)
+                  ):
+    "Move class centres towards the features of their class, in place, and return them."
+    z = z.detach().float()
     if rule == 'reference':
-        centers[y] += beta * delta                                  # repeated labels: last write wins
-    elif rule == 'mean':
-        s = torch.zeros_like(centers).index_add_(0, y, delta)
+        ch = F.normalize(centers[y], dim=-1)                        # ĉ_y per sample (0 stays 0)
+        centers[y] += beta * (z - ch)                               # repeated labels: last write wins
+    elif rule == 'ema':
+        s = torch.zeros_like(centers).index_add_(0, y, z)
         n = torch.zeros(len(centers), device=centers.device).index_add_(0, y, torch.ones_like(y, dtype=torch.float))
         m = n > 0
-        centers[m] += beta * s[m] / n[m, None]
-    else: raise ConfigError(f"rule must be 'mean' or 'reference', got {rule!r}.")
+        centers[m] = (1 - beta) * centers[m] + beta * s[m] / n[m, None]
+    else: raise ConfigError(f"center rule must be one of {CENTER_RULES}, got {rule!r}.")
     return centers
 
 def center_loss(z, centers, y):
@@ -76,11 +84,14 @@ def crop_drop(x:torch.Tensor, attn:torch.Tensor, crop_theta=(0.4, 0.6), drop_the
     B, _, H, W = x.shape
     mass = attn.sum((2, 3)).float().clamp_min(0)
     p = torch.sqrt(mass + 1e-6); p = p / p.sum(1, keepdim=True)
-    k = torch.multinomial(p, 2, replacement=True, generator=generator)          # [B, 2]
-    up = F.interpolate(attn.float(), size=(H, W), mode='bilinear', align_corners=False)
-    sel = up[torch.arange(B), k[:, 0]]; sd = up[torch.arange(B), k[:, 1]]       # [B, H, W]
-    tc = torch.empty(B).uniform_(*crop_theta, generator=generator).to(x) * sel.flatten(1).amax(1)
-    td = torch.empty(B).uniform_(*drop_theta, generator=generator).to(x) * sd.flatten(1).amax(1)
+    k = torch.multinomial(p.cpu(), 2, replacement=True, generator=generator).to(attn.device)   # [B, 2]; draws on the CPU generator
+    b = torch.arange(B, device=attn.device)
+    raw_c, raw_d = attn[b, k[:, 0]].float(), attn[b, k[:, 1]].float()            # [B, h, w]
+    up = F.interpolate(torch.stack([raw_c, raw_d], 1), size=(H, W), mode='bilinear', align_corners=False)
+    sel, sd = up[:, 0], up[:, 1]                                                 # [B, H, W]
+    # thresholds relative to the maximum of the raw (not the upsampled) map, as the reference's batch_augment
+    tc = torch.empty(B).uniform_(*crop_theta, generator=generator).to(x) * raw_c.flatten(1).amax(1)
+    td = torch.empty(B).uniform_(*drop_theta, generator=generator).to(x) * raw_d.flatten(1).amax(1)
     crops, boxes = [], []
     for i in range(B):
         ys, xs = torch.nonzero(sel[i] >= tc[i], as_tuple=True)

@@ -44,7 +44,9 @@ def score_crops(teacher, x:torch.Tensor, labels:torch.Tensor, bs:int=256, amp='a
     "Realism -CE of normalised crops x [N,3,s,s] (padded to the teacher's size) for their labels."
     dev = next(teacher.parameters()).device; out = []
     for idx in batches(len(x), bs):
-        xb = pad_center(x[idx].to(dev), teacher.size)
+        xb = x[idx].to(dev)
+        if xb.shape[-1] > teacher.size: xb = F.interpolate(xb, size=teacher.size, mode='bilinear', antialias=True, align_corners=False)
+        xb = pad_center(xb, teacher.size)
         with autocast(dev, amp): lo = teacher(xb).float()
         out.append(-F.cross_entropy(lo, labels[idx].to(dev), reduction='none').cpu())
     return torch.cat(out)
@@ -138,8 +140,9 @@ def focusdd_select(teacher, data:ImageData, ipc:int, cfg:FocusConfig=FocusConfig
         boxes = torch.stack([rc[:, 1] * cell, rc[:, 0] * cell, (rc[:, 1] + k) * cell, (rc[:, 0] + k) * cell], 1)
         patches = crop_resize(x, boxes, s)                                                    # [n, 3, s, s]
         lab = torch.full((len(x),), c)
-        s_patch = score_crops(teacher, teacher.norm(patches), lab) + cfg.eta * mass
-        s_img = score_crops(teacher, xn, lab) + cfg.eta * mass
+        judge = observer if cfg.attention == 'vit' else teacher              # the model whose attention chose the patches scores them
+        s_patch = score_crops(judge, judge.norm(patches), lab) + cfg.eta * mass
+        s_img = score_crops(judge, judge.norm(x), lab) + cfg.eta * mass
         kp = patches[s_patch.argsort(descending=True)][:ipc * n_key]
         if len(kp) < ipc * n_key: kp = kp[torch.arange(ipc * n_key) % len(kp)]
         glob = F.interpolate(x[s_img.argsort(descending=True)[:ipc]], size=(s, s), mode='bilinear', antialias=True, align_corners=False)

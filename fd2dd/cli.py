@@ -4,7 +4,7 @@
 
 # %% ../nbs/11_cli.ipynb #63409498
 from __future__ import annotations
-import argparse, sys
+import argparse, sys, tempfile
 from pathlib import Path
 import yaml
 import fd2dd
@@ -46,11 +46,11 @@ def build_parser()->argparse.ArgumentParser:
     t.add_argument('--observer', help="FocusDD's ViT observer checkpoint (for focus.attention=vit)")
     e = sub.add_parser('evaluate', help='train students on a distilled set; writes OUT/results.json'); _data_opts(e); _common(e)
     e.add_argument('--distilled', required=True, help='distilled set folder'); e.add_argument('--teacher', required=True, help='teacher checkpoint')
-    e.add_argument('--out', required=True, help='output folder'); e.add_argument('--seeds', help='student seeds, comma separated'); e.add_argument('--epochs', type=int, help='student epochs')
+    e.add_argument('--out', required=True, help='output folder'); e.add_argument('--seeds', help='student seeds, comma separated'); e.add_argument('--epochs', type=int, help='student epochs (raised until train.min_steps steps; --set train.min_steps=0 to use exactly N)')
     r = sub.add_parser('run', help='all stages for several methods, with a report'); _data_opts(r); _common(r)
     r.add_argument('--methods', help='comma separated methods (default fd2,sre2l++,random)'); r.add_argument('--ipc', type=int, help='images per class')
     r.add_argument('--out', default='runs/default', help='run folder (default runs/default)'); r.add_argument('--seeds', help='student seeds, comma separated')
-    r.add_argument('--distill-seeds', help='distillation seeds, comma separated (each method makes one set per seed)')
+    r.add_argument('--distill-seeds', help='distill seed of each run, comma separated, one per student seed (default: the student seeds)')
     rp = sub.add_parser('report', help="rebuild a run's report.md and figures"); rp.add_argument('dir', help='run folder')
     return p
 
@@ -64,8 +64,30 @@ def _set(cfg, key:str, value):
         obj = getattr(obj, k)
     valid = [f for f in obj.__dataclass_fields__]
     if last not in valid: raise ConfigError(f"Unknown config key {key!r}; valid keys here: {', '.join(valid)}.")
-    if isinstance(getattr(obj, last), tuple) and isinstance(value, list): value = tuple(value)
-    setattr(obj, last, value)
+    setattr(obj, last, _coerce(key, getattr(obj, last), value))
+
+def _coerce(key:str, current, value):
+    "`value` as the type of the field's current value (YAML reads 1e-3 as a string); a clear error when it cannot be."
+    bad = ConfigError(f"{key} takes a {type(current).__name__} like {current!r}, got {value!r}.")
+    if isinstance(current, bool):
+        if isinstance(value, bool): return value
+        raise bad
+    if isinstance(current, int):
+        if isinstance(value, bool): raise bad
+        if isinstance(value, int): return value
+        try: f = float(value)
+        except (TypeError, ValueError): raise bad from None
+        if f != int(f): raise bad
+        return int(f)
+    if isinstance(current, float):
+        if isinstance(value, bool): raise bad
+        try: return float(value)
+        except (TypeError, ValueError): raise bad from None
+    if isinstance(current, tuple):
+        if isinstance(value, list): return tuple(value)
+        if not isinstance(value, tuple): raise bad
+    if isinstance(current, str) and not isinstance(value, str): raise bad
+    return value
 
 def config_from_args(a):
     "A RunConfig from --config, named options and --set overrides."
@@ -93,6 +115,15 @@ def config_from_args(a):
         if '=' not in kv: raise ConfigError(f"--set needs KEY=VALUE, got {kv!r}.")
         k, v = kv.split('=', 1); _set(cfg, k.strip(), yaml.safe_load(v))
     return RunConfig.from_dict(cfg.to_dict())   # re-validate
+
+def _check_out(out:Path, name:str):
+    "Refuse an --out that is a file, cannot be written, or already holds `name` (nothing is overwritten silently)."
+    if out.exists() and not out.is_dir(): raise ConfigError(f"--out {out} is a file: give a folder.")
+    if (out/name).exists(): raise ConfigError(f"{out/name} exists from an earlier run: use another --out folder, or delete the file.")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=out): pass
+    except OSError as e: raise ConfigError(f"--out {out} cannot be written ({e.strerror}): choose a folder you can write to.") from None
 
 def _check_dataset(cfg):
     from fd2dd.data.real import DATASETS
@@ -136,6 +167,7 @@ def _cmd(a)->int:
         if obs is not None: obs.check_classes(train.classes)
         print(f'wrote {P.distill(a.method, teacher, train, cfg.ipc, Path(a.out), cfg, tp, obs)}'); return 0
     if a.cmd == 'evaluate':
+        _check_out(Path(a.out), 'results.json')                      # before any student trains
         rs = [P.evaluate(Path(a.distilled), teacher, test, cfg.train, s, None, cfg.device) for s in cfg.seeds]
         s = P.summarize([{'avg': r['avg_acc'], 'final': r['final_acc'], 'best': r['best_acc']} for r in rs])
         out = {'distilled': a.distilled, 'teacher': str(tp), 'teacher_acc': teacher.meta.get('test_acc'), 'seeds': cfg.seeds,

@@ -14,8 +14,8 @@ import yaml
 # %% auto #0
 __all__ = ['FD2DDError', 'ConfigError', 'DataError', 'ClassMismatchError', 'CheckpointError', 'NumericalError', 'get_device',
            'cpu_has_bf16', 'amp_dtype', 'autocast', 'seed_everything', 'make_generator', 'Config', 'atomic_write',
-           'atomic_write_text', 'save_json', 'load_json', 'save_torch', 'save_image', 'set_quiet', 'is_quiet',
-           'progress']
+           'atomic_write_text', 'save_json', 'load_json', 'save_torch', 'load_torch', 'save_image', 'set_quiet',
+           'is_quiet', 'progress']
 
 # %% ../nbs/00_core.ipynb #752c4f68
 class FD2DDError(Exception):
@@ -113,6 +113,14 @@ class Config:
             out[k] = v
         return cls(**out)
 
+    def check(self, **rules):
+        "Validate fields: `name=(test, 'what it must be')`; the first failure raises a ConfigError naming the field and its value."
+        for k, (ok, what) in rules.items():
+            v = getattr(self, k)
+            try: good = bool(ok(v))
+            except Exception: good = False
+            if not good: raise ConfigError(f"{type(self).__name__}.{k} must be {what}, got {v!r}.")
+
     def replace(self, **kw):
         "A copy with some fields changed (unknown names rejected)."
         _check_keys(type(self), kw, type(self).__name__)
@@ -169,6 +177,10 @@ def load_json(path):
 def save_torch(obj, path):
     "`torch.save` to `path`, atomically."
     with atomic_write(path, 'wb') as f: torch.save(obj, f)
+
+def load_torch(path, map_location='cpu'):
+    "`torch.load` with `weights_only=True`: tensors, numbers, strings and containers only, so a file can never run code."
+    return torch.load(path, map_location=map_location, weights_only=True)
 
 def save_image(img:torch.Tensor, path):
     "Save a [3, H, W] float image in [0, 1] (or uint8) as PNG, atomically."

@@ -38,6 +38,9 @@ class DistilledWriter:
             diff = [k for k in keys if js(om.get(k)) != js(meta.get(k))]
             if diff:
                 raise CheckpointError(f"{self.root} holds a distilled set made with other settings ({diff}): use another --out folder or delete it.")
+            if om.get('teacher_hash') and meta.get('teacher_hash') and om['teacher_hash'] != meta['teacher_hash']:
+                raise CheckpointError(f"{self.root} was started with teacher {om.get('teacher')} (hash {om['teacher_hash']}) but this run uses "
+                                      f"{meta.get('teacher')} (hash {meta['teacher_hash']}); one set must come from one teacher: use another --out folder.")
         self.meta = {**meta, 'classes_file': 'classes.json', 'fd2dd_version': fd2dd.__version__, 'complete': False}
         if write_meta: save_json(self.classes, self.root/'classes.json'); save_json(self.meta, self.root/'meta.json')
     def exists(self, c, j)->bool: return image_path(self.root, c, j).exists()
@@ -87,7 +90,7 @@ def export_tensors(root, path, soft_labels:torch.Tensor|None=None):
 
 def import_tensors(path, root)->Path:
     "Turn a tensor file (images uint8 or float [0,1] [N,3,S,S], labels, classes) into a distilled-set folder."
-    blob = torch.load(path, map_location='cpu', weights_only=False)
+    blob = load_torch(path)
     miss = [k for k in ('images', 'labels', 'classes') if k not in blob]
     if miss: raise CheckpointError(f"{path} lacks {miss}; expected a dict with images, labels and classes.")
     x, y = blob['images'], blob['labels'].long()

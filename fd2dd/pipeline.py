@@ -12,7 +12,7 @@ import fd2dd
 from .core import *
 from .data.core import ImageData
 from .data.real import load_dataset
-from .squeeze import SqueezeConfig, train_teacher, load_teacher
+from .squeeze import SqueezeConfig, train_teacher, load_teacher, data_identity
 from .synth.select import RDEDConfig, FocusConfig, random_select, rded_select, focusdd_select
 from .synth.recover import RecoverConfig, recover, METHODS as RECOVER_METHODS
 from .distilled import DistilledWriter, load_distilled, file_hash
@@ -41,30 +41,42 @@ class DataConfig(Config):
     n_test: int = 50              # synthbirds, per class
     difficulty: float = 0.25      # synthbirds
     seed: int = 0                 # synthbirds
+    def __post_init__(self):
+        self.check(size=(lambda v: v >= 16, 'at least 16 (pixels)'), val_fraction=(lambda v: 0 <= v < 1, 'in [0, 1)'),
+                   num_classes=(lambda v: v >= 2, 'at least 2'), n_train=(lambda v: v >= 1, 'at least 1'), n_test=(lambda v: v >= 1, 'at least 1'),
+                   per_class=(lambda v: v is None or v >= 1, 'None or at least 1'))
 
 @dataclass
 class RunConfig(Config):
     "Everything an end-to-end run needs."
     data: DataConfig = field(default_factory=DataConfig)
     methods: list = field(default_factory=lambda: ['fd2', 'sre2l++', 'random'])
-    ipc: int = 10
+    ipc: int = 3                                      # FD2's regime (IPC 1, 3, 5)
     squeeze: SqueezeConfig = field(default_factory=SqueezeConfig)
     recover: RecoverConfig = field(default_factory=RecoverConfig)
     rded: RDEDConfig = field(default_factory=RDEDConfig)
     focus: FocusConfig = field(default_factory=FocusConfig)
     observer: SqueezeConfig = field(default_factory=lambda: SqueezeConfig(arch='vit_tiny', arch_kwargs={}, cal=False, epochs=4, lr=1e-3))  # FocusDD's ViT
     train: TrainConfig = field(default_factory=TrainConfig)
-    seeds: list = field(default_factory=lambda: [0])          # student seeds
-    distill_seeds: list = field(default_factory=lambda: [0])  # distillation seeds (recover, selection, random subset)
+    seeds: list = field(default_factory=lambda: [0, 1, 2])  # run k: student seed seeds[k] on the set of distill seed distill_seeds[k]
+    distill_seeds: list|None = None                   # None: the same as seeds (each run its own set); e.g. [0, 0, 0] keeps one set
     device: str = 'auto'
     def __post_init__(self):
         bad = [m for m in self.methods if m not in ALL_METHODS]
         if bad: raise ConfigError(f"Unknown method(s) {bad}; valid: {', '.join(ALL_METHODS)}.")
         if self.ipc < 1: raise ConfigError(f"ipc must be at least 1, got {self.ipc}.")
+        get_device(self.device)                               # an unknown or absent device fails here, before any work
         for k in ('seeds', 'distill_seeds'):
             v = getattr(self, k)
-            if not v or not all(isinstance(s, int) and s >= 0 for s in v) or len(set(v)) != len(v):
-                raise ConfigError(f"{k} must be a non-empty list of distinct non-negative integers, got {v!r}.")
+            if v is None and k == 'distill_seeds': continue
+            if not isinstance(v, (list, tuple)) or not v or not all(isinstance(s, int) and not isinstance(s, bool) and s >= 0 for s in v):
+                raise ConfigError(f"{k} must be a non-empty list of non-negative integers, got {v!r}.")
+        if self.distill_seeds is not None and len(self.distill_seeds) != len(self.seeds):
+            raise ConfigError(f"distill_seeds ({self.distill_seeds}) must have one entry per student seed ({self.seeds}).")
+        if len(set(self.runs())) != len(self.seeds): raise ConfigError(f"seeds {self.seeds} / distill_seeds {self.distill_seeds} repeat a run.")
+    def runs(self)->list:
+        "The (distill seed, student seed) pairs of one method: the same pairs for every method, so runs compare in pairs."
+        return list(zip(self.distill_seeds if self.distill_seeds is not None else self.seeds, self.seeds))
 
 def load_data(dc:DataConfig, return_val:bool=False)->tuple:
     "(train, test) of the configured dataset, train minus the validation share; (train, val, test) with `return_val`."
@@ -91,7 +103,10 @@ def get_teacher(cfg:RunConfig, out:Path, train, test):
     "Load out/teacher/teacher.pt if it exists (checking its classes), else train it (resuming last.pt)."
     p = out/'teacher'/'teacher.pt'
     if p.exists():
-        t = load_teacher(p, cfg.device); t.check_classes(train.classes); return t
+        t = load_teacher(p, cfg.device); t.check_classes(train.classes)
+        if t.meta.get('data', {}).get('sha1') not in (None, data_identity(train)['sha1']):
+            raise CheckpointError(f"{p} was trained on other images than this run's {cfg.data.name} data: use another --out folder.")
+        return t
     return train_teacher(cfg.squeeze.replace(device=cfg.device), train, test, out/'teacher', dataset=cfg.data.name)
 
 def get_observer(cfg:RunConfig, out:Path, train, test):
@@ -177,13 +192,12 @@ def run(cfg:RunConfig, out)->dict:
     for m in cfg.methods:
         obs = get_observer(cfg, out, train, test) if m == 'focusdd' and cfg.focus.attention == 'vit' else None
         runs, t_dist, t_eval = [], 0., 0.
-        for d in cfg.distill_seeds:
+        for d, s in cfg.runs():
             t1 = time.time()
             dd = distill(m, teacher, train, cfg.ipc, out/'distilled'/m/f'seed{d}', cfg, tp, obs, seed=d)
             t2 = time.time(); t_dist += t2 - t1
-            for s in cfg.seeds:
-                r = evaluate(dd, teacher, test, cfg.train, s, out/'eval'/f'{m}-d{d}-s{s}.json', cfg.device)
-                runs.append({'distill_seed': d, 'seed': s, 'final': r['final_acc'], 'avg': r['avg_acc'], 'best': r['best_acc'], 'seconds': r['seconds']})
+            r = evaluate(dd, teacher, test, cfg.train, s, out/'eval'/f'{m}-d{d}-s{s}.json', cfg.device)
+            runs.append({'distill_seed': d, 'seed': s, 'final': r['final_acc'], 'avg': r['avg_acc'], 'best': r['best_acc'], 'seconds': r['seconds']})
             t_eval += time.time() - t2
         res['methods'][m] = {**summarize(runs), 'runs': runs, 'budget': r['budget'],
                              'distill_seconds': round(t_dist, 1), 'eval_seconds': round(t_eval, 1)}
@@ -211,14 +225,14 @@ def write_report(out)->Path:
     res = load_json(out/'results.json'); cfg = res['config']
     teacher = load_teacher(out/'teacher'/'teacher.pt')
     ta = res['teacher']['test_acc']; ms = res['methods']; tc = cfg['train']
-    n = len(cfg['seeds']) * len(cfg['distill_seeds'])
+    pairs = list(zip(cfg['distill_seeds'] or cfg['seeds'], cfg['seeds'])); n = len(pairs)
     lines = [f"# fd2dd run report", "",
              f"Dataset **{cfg['data']['name']}** at {cfg['data']['size']} px, {len(teacher.classes)} classes (chance {100/len(teacher.classes):.1f}%), IPC {cfg['ipc']}. "
              f"Teacher `{res['teacher']['arch']}` (CAL head: {res['teacher']['cal']}), full-data test accuracy **{ta*100:.1f}%**. "
              f"Students: `{tc['arch']}` trained from scratch for {tc['epochs']} epochs (batch {tc['batch_size']}) on the distilled images with the teacher's "
              f"soft labels (T = {tc['T']}).", "",
-             f"**Protocol.** Each method is distilled with seeds {cfg['distill_seeds']} and each set trains students with seeds {cfg['seeds']}: "
-             f"n = {n} runs per method, paired across methods by (distill seed, student seed). A run's accuracy is the mean test top-1 over the "
+             f"**Protocol.** n = {n} runs per method, (distill seed, student seed) = {', '.join(f'({d}, {s})' for d, s in pairs)}, "
+             f"the same pairs for every method. A run's accuracy is the mean test top-1 over the "
              f"student's last {tc.get('avg_last', 1)} epochs; the table gives mean ± sd over runs, and each difference is the mean paired "
              f"difference in points with its 95% t interval (an interval that excludes 0 is a difference the seeds resolve).", "",
              f"Budget: teacher {cfg['squeeze']['epochs']} epochs; recover {cfg['recover']['iterations']} iterations at lr {cfg['recover']['lr']} "
@@ -235,7 +249,7 @@ def write_report(out)->Path:
     save_fig(accuracy_bars(accs, ref={'teacher': ta, 'chance': 1 / len(teacher.classes)}), out/'figures'/'accuracy.png')
     lines += ["![accuracy](figures/accuracy.png)", ""]
     for m in ms:
-        d, _ = load_distilled(out/'distilled'/m/f"seed{cfg['distill_seeds'][0]}")
+        d, _ = load_distilled(out/'distilled'/m/f"seed{pairs[0][0]}")
         k = min(4, d.num_classes); per = min(5, cfg['ipc'])
         idx = torch.cat([d.indices_of(c)[:per] for c in range(k)])
         save_fig(show_grid(d.images[idx], nrow=k, row_labels=[d.classes[c] for c in range(k)], suptitle=f'{m}: first {per} images of {k} classes'),

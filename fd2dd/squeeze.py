@@ -4,7 +4,7 @@
 
 # %% ../nbs/03_squeeze.ipynb #8dc65fb3
 from __future__ import annotations
-import math, time
+import hashlib, math, time
 from dataclasses import dataclass, field
 from pathlib import Path
 import torch, torch.nn as nn, torch.nn.functional as F
@@ -18,7 +18,7 @@ from .distributed import ddp, sync_buffers, epoch_indices, is_main, barrier, ran
 
 # %% auto #0
 __all__ = ['Teacher', 'teacher_state', 'build_teacher', 'load_teacher', 'accuracy', 'SqueezeConfig', 'TeacherStep',
-           'train_teacher']
+           'data_identity', 'train_teacher']
 
 # %% ../nbs/03_squeeze.ipynb #3e2bbdf5
 class Teacher(nn.Module):
@@ -64,7 +64,7 @@ def load_teacher(path, device='cpu')->Teacher:
     path = Path(path)
     if path.is_dir(): path = path/'teacher.pt'
     if not path.exists(): raise CheckpointError(f"Teacher checkpoint {path} does not exist: train one with `fd2dd squeeze`.")
-    try: ck = torch.load(path, map_location='cpu', weights_only=False)
+    try: ck = load_torch(path)
     except Exception as e: raise CheckpointError(f"Cannot read teacher checkpoint {path} ({e}): the file is corrupt; re-run `fd2dd squeeze`.") from e
     if not isinstance(ck, dict) or ck.get('format') != 'fd2dd-teacher/1':
         raise CheckpointError(f"{path} is not an fd2dd teacher checkpoint (format {ck.get('format') if isinstance(ck, dict) else type(ck).__name__}).")
@@ -87,8 +87,8 @@ def accuracy(model:nn.Module, data:ImageData, norm:Normalize, bs:int=256, device
 class SqueezeConfig(Config):
     "How to train a teacher."
     arch: str = 'convnet4'
-    arch_kwargs: dict = field(default_factory=lambda: {'width': 32})
-    epochs: int = 12
+    arch_kwargs: dict = field(default_factory=lambda: {'width': 32, 'pool_last': False})   # 8x8 CAL maps at 64 px
+    epochs: int = 24
     batch_size: int = 64
     lr: float = 1e-2
     optimizer: str = 'adamw'          # 'adamw' or 'sgd'
@@ -98,13 +98,19 @@ class SqueezeConfig(Config):
     cal: bool = True                  # train a CAL head (needed by FD2)
     M: int = 8                        # CAL attention maps
     r: float = 0.5                    # CAL mixing ratio
-    cal_start: int = 8                # epoch at which the CAL objective joins (before it: plain CE, a stand-in for pretraining)
+    cal_start: int = 12               # epoch at which the CAL objective joins (before it: plain CE, a stand-in for pretraining)
     counterfactual: str = 'random'
     center_rule: str = 'reference'    # 'reference' (FD2/CAL: c_y = beta * z_last) or 'ema' (running class mean; a departure)
     pretrained: bool = False
     amp: str = 'auto'
     seed: int = 0
     device: str = 'auto'
+    def __post_init__(self):
+        self.check(epochs=(lambda v: v >= 1, 'at least 1'), batch_size=(lambda v: v >= 1, 'at least 1'), lr=(lambda v: v > 0, 'positive'),
+                   optimizer=(lambda v: v in ('adamw', 'sgd'), "'adamw' or 'sgd'"), M=(lambda v: v >= 1, 'at least 1'),
+                   r=(lambda v: 0 <= v <= 1, 'in [0, 1]'), center_rule=(lambda v: v in ('reference', 'ema'), "'reference' or 'ema'"),
+                   counterfactual=(lambda v: v in ('random', 'uniform', 'reversed', 'shuffle'), "'random', 'uniform', 'reversed' or 'shuffle'"),
+                   cal_start=(lambda v: not self.cal or 0 <= v < self.epochs, f'below epochs ({self.epochs}) when cal is on'))
 
 def _optimizer(cfg, params, steps):
     if cfg.optimizer == 'adamw': opt = torch.optim.AdamW(params, lr=cfg.lr, weight_decay=cfg.weight_decay)
@@ -121,32 +127,40 @@ class TeacherStep(nn.Module):
         logits, f = t.net(x, features=True)
         loss = F.cross_entropy(logits, y, label_smoothing=cfg.label_smoothing)
         if use_cal:
-            o = t.cal(f.float())
+            o = t.cal(f.float(), generator=generator)
             crops, drops, _ = crop_drop(x, o['attn'].float(), generator=generator)
             _, fa = t.net(torch.cat([crops, drops]), features=True)
-            loss = (1 - cfg.r) * loss + cfg.r * cal_loss(o, t.cal(fa.float()), y, t.cal.centers)
+            loss = (1 - cfg.r) * loss + cfg.r * cal_loss(o, t.cal(fa.float(), generator=generator), y, t.cal.centers)
         return loss, o
+
+def data_identity(data:ImageData)->dict:
+    "What a checkpoint records of the data it was trained on: classes, size, count and a fingerprint of the pixels and labels."
+    h = hashlib.sha1(data.images.numpy().tobytes()); h.update(data.labels.numpy().tobytes())
+    return {'classes': list(data.classes), 'size': data.size, 'n': len(data), 'sha1': h.hexdigest()[:16]}
 
 def train_teacher(cfg:SqueezeConfig, train:ImageData, test:ImageData, out:str|Path|None=None, dataset:str='')->Teacher:
     "Train a teacher on `train`, evaluate on `test`; checkpoint to `out/last.pt` each epoch, resume from it, write `out/teacher.pt`."
     device = get_device(cfg.device); seed_everything(cfg.seed)
-    if cfg.cal and cfg.cal_start >= cfg.epochs:
-        raise ConfigError(f"cal_start ({cfg.cal_start}) must be below epochs ({cfg.epochs}) or the CAL head is never trained: lower cal_start.")
     train.check_nonempty(); check_classes(train.classes, test.classes, 'test split', 'train split')
     if test.size != train.size: raise DataError(f"train images are {train.size} px but test images {test.size} px: load both at one size.")
     mean, std = train.mean_std(); K = train.num_classes
     net = create_model(cfg.arch, K, train.size, pretrained=cfg.pretrained, **cfg.arch_kwargs)
     cal = CALHead(net.num_features, K, cfg.M, cfg.counterfactual) if cfg.cal else None
     t = Teacher(net, train.classes, train.size, mean, std, cal,
-                {'arch_kwargs': cfg.arch_kwargs, 'config': cfg.to_dict(), 'dataset': dataset}).to(device)
+                {'arch_kwargs': cfg.arch_kwargs, 'config': cfg.to_dict(), 'dataset': dataset, 'data': data_identity(train)}).to(device)
     steps_per_epoch = math.ceil(len(train) / cfg.batch_size)
     opt, sched = _optimizer(cfg, t.parameters(), cfg.epochs * steps_per_epoch)
     start, hist = 0, []
     last = Path(out)/'last.pt' if out is not None else None
     if last is not None and last.exists():
-        ck = torch.load(last, map_location='cpu', weights_only=False)
+        ck = load_torch(last)
         if ck['meta']['config'] != cfg.to_dict():
             raise CheckpointError(f"{last} was written by another config; use a new --out folder or delete {last}.")
+        if ck['meta'].get('data') != t.meta['data']:
+            o, n = ck['meta'].get('data') or {}, t.meta['data']
+            raise CheckpointError(f"{last} was trained on other data ({o.get('n')} images of {len(o.get('classes', []))} classes at {o.get('size')} px, "
+                                  f"fingerprint {o.get('sha1')}) than this run's ({n['n']} images of {len(n['classes'])} classes at {n['size']} px, "
+                                  f"fingerprint {n['sha1']}): use a new --out folder, or delete {last} to retrain.")
         t.load_state_dict(ck['state_dict']); opt.load_state_dict(ck['optimizer']); sched.load_state_dict(ck['scheduler'])
         start, hist = ck['epoch'] + 1, ck['history']
     norm = t.norm
@@ -168,6 +182,9 @@ def train_teacher(cfg:SqueezeConfig, train:ImageData, test:ImageData, out:str|Pa
             tl += loss.item() * len(idx); n += len(idx)
             bar.set_postfix(loss=f'{tl/n:.3f}')
         sync_buffers(t)                                              # BN statistics and prototypes agree across ranks
+        bad = [k for k, v in t.state_dict().items() if v.is_floating_point() and not torch.isfinite(v).all()]
+        if bad: raise NumericalError(f"Teacher weights are not finite after epoch {epoch+1} ({bad[:3]}): lower lr (now {cfg.lr}) or disable amp. "
+                                     f"The last good epoch is kept in {last}.")
         acc = accuracy(t, test, norm, device=device, amp=cfg.amp)
         hist.append({'epoch': epoch + 1, 'loss': tl / max(n, 1), 'test_acc': acc, 'seconds': time.time() - t0, 'img_per_s': n / (time.time() - t0)})
         t.meta.update(test_acc=acc, history=hist)

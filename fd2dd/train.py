@@ -13,10 +13,10 @@ from .data.augment import crop_resize, flip, shuffle_patches, cutmix_boxes, cutm
 from .losses import kd_loss
 from .models.backbones import create_model
 from .squeeze import accuracy
-from .distributed import ddp, epoch_indices, rank, sync_buffers
+from .distributed import ddp, epoch_indices, rank, sync_buffers, world_size
 
 # %% auto #0
-__all__ = ['TrainConfig', 'view_params', 'make_views', 'teacher_logits', 'SoftLabelStore', 'train_student']
+__all__ = ['STUDENT_REFERENCE', 'TrainConfig', 'view_params', 'make_views', 'teacher_logits', 'SoftLabelStore', 'train_student']
 
 # %% ../nbs/07_train.ipynb #fbaea71b
 @dataclass
@@ -25,7 +25,8 @@ class TrainConfig(Config):
     arch: str = 'convnet4'
     arch_kwargs: dict = field(default_factory=lambda: {'width': 32})
     epochs: int = 150
-    batch_size: int = 50
+    min_steps: int = 1500            # the budget: epochs are raised until a student takes at least this many optimiser steps
+    batch_size: int = 10
     lr: float = 1e-3
     weight_decay: float = 0.01
     eta: float = 2.0                 # lr(e) = lr * 0.5 * (1 + cos(pi e / (eta E))); 2 = RDED's half cosine
@@ -35,11 +36,27 @@ class TrainConfig(Config):
     crop_scale: tuple = (0.5, 1.0)   # student-view RandomResizedCrop scale (RDED: (1/f, 1))
     cutmix: float = 1.0              # probability of CutMix per image
     shuffle_factor: int = 1          # ShufflePatches grid for stitched sets (RDED: f)
-    eval_every: int = 25
+    eval_every: int = 25             # test every this many epochs (at most about ten times a run) and at each of the last `avg_last`
     avg_last: int = 5                # read-out: mean test accuracy over the last `avg_last` epochs, each one evaluated
     amp: str = 'auto'
     seed: int = 0
     device: str = 'auto'
+    def epochs_for(self, n:int)->int:
+        "Epochs of a student on n images: `epochs`, raised so that it takes at least `min_steps` optimiser steps."
+        spe = math.ceil(math.ceil(n / world_size()) / self.batch_size)
+        return max(self.epochs, math.ceil(self.min_steps / max(spe, 1)))
+    def __post_init__(self):
+        self.check(epochs=(lambda v: v >= 1, 'at least 1'), batch_size=(lambda v: v >= 1, 'at least 1'), lr=(lambda v: v > 0, 'positive'),
+                   min_steps=(lambda v: v >= 0, 'at least 0'), avg_last=(lambda v: v >= 1, 'at least 1'), eval_every=(lambda v: v >= 1, 'at least 1'),
+                   labels=(lambda v: v in ('soft', 'hard'), "'soft' or 'hard'"), bn_mode=(lambda v: v in ('eval', 'batch'), "'eval' or 'batch'"),
+                   T=(lambda v: v > 0, 'positive'), eta=(lambda v: v >= 1, 'at least 1'), cutmix=(lambda v: 0 <= v <= 1, 'in [0, 1]'),
+                   crop_scale=(lambda v: 0 < v[0] <= v[1] <= 1, 'two numbers 0 < lo <= hi <= 1'), shuffle_factor=(lambda v: v >= 1, 'at least 1'))
+    @classmethod
+    def reference(cls, **kw):
+        "FD2's student protocol (`validate/train_fkd_FD2.py` and its CUB scripts), CPU-sized fields left to `kw`."
+        return cls(**{**STUDENT_REFERENCE, **kw})
+
+STUDENT_REFERENCE = dict(epochs=400, min_steps=0, batch_size=20, lr=1e-3, weight_decay=1e-5, eta=2.0, T=20.0, bn_mode='batch', crop_scale=(0.08, 1.0))
 
 def view_params(n:int, S:int, epoch:int, seed:int, cfg:TrainConfig)->dict:
     "Augmentation parameters of every image for one epoch, each image from its own seeded generator."
@@ -87,18 +104,19 @@ class SoftLabelStore:
     @classmethod
     def build(cls, teacher, data:ImageData, cfg:TrainConfig, bs:int=100, device=None):
         dev = get_device(device or cfg.device); x = data.images.float() / 255; n = len(data)
-        out = torch.zeros(cfg.epochs, n, teacher.num_classes, dtype=torch.float16)
-        for e in progress(range(cfg.epochs), desc='relabel'):
+        E = cfg.epochs_for(n)
+        out = torch.zeros(E, n, teacher.num_classes, dtype=torch.float16)
+        for e in progress(range(E), desc='relabel'):
             prm = view_params(n, data.size, e, cfg.seed, cfg)
             for idx in batches(n, bs):
                 v, _ = make_views(x, idx, prm, cfg)
                 out[e, idx] = teacher_logits(teacher, teacher.norm(v.to(dev)), cfg.bn_mode, cfg.amp).cpu().half()
-        return cls(out, {'seed': cfg.seed, 'epochs': cfg.epochs, 'n': n, 'bn_mode': cfg.bn_mode, 'batch_size': bs})
+        return cls(out, {'seed': cfg.seed, 'epochs': E, 'n': n, 'bn_mode': cfg.bn_mode, 'batch_size': bs})
     def get(self, epoch, idx): return self.logits[epoch, idx].float()
     def save(self, path): save_torch({'logits': self.logits, 'meta': self.meta}, path)
     @classmethod
     def load(cls, path):
-        b = torch.load(path, map_location='cpu', weights_only=False); return cls(b['logits'], b['meta'])
+        b = load_torch(path); return cls(b['logits'], b['meta'])
 
 # %% ../nbs/07_train.ipynb #d2fe1b35
 def train_student(cfg:TrainConfig, train:ImageData, test:ImageData, teacher=None, store:SoftLabelStore|None=None,
@@ -109,8 +127,9 @@ def train_student(cfg:TrainConfig, train:ImageData, test:ImageData, teacher=None
     if cfg.labels == 'soft':
         if teacher is None and store is None: raise ConfigError("labels='soft' needs a teacher or a SoftLabelStore.")
         if teacher is not None: teacher.check_classes(train.classes, 'distilled set'); teacher = teacher.to(dev).eval()
-        if store is not None and store.logits.shape[:2] != (cfg.epochs, len(train)):
-            raise ConfigError(f"The soft-label store covers {tuple(store.logits.shape[:2])} (epochs, images) but training needs ({cfg.epochs}, {len(train)}).")
+        if store is not None and store.logits.shape[:2] != (cfg.epochs_for(len(train)), len(train)):
+            raise ConfigError(f"The soft-label store covers {tuple(store.logits.shape[:2])} (epochs, images) but training needs "
+                              f"({cfg.epochs_for(len(train))}, {len(train)}).")
     elif cfg.labels != 'hard': raise ConfigError(f"labels must be 'soft' or 'hard', got {cfg.labels!r}.")
     if mean is None: mean, std = (teacher.norm.mean.flatten().tolist(), teacher.norm.std.flatten().tolist()) if teacher is not None else train.mean_std()
     norm = Normalize(mean, std).to(dev)
@@ -121,9 +140,10 @@ def train_student(cfg:TrainConfig, train:ImageData, test:ImageData, teacher=None
     x_all = train.images.float() / 255
     hist, best, t0 = [], 0.0, time.time()
     model = ddp(student)                                           # DistributedDataParallel under torchrun
-    bar = progress(range(cfg.epochs), desc=desc)
+    E = cfg.epochs_for(n); every = max(cfg.eval_every, E // 10)
+    bar = progress(range(E), desc=desc)
     for e in bar:
-        for pg in opt.param_groups: pg['lr'] = cfg.lr * 0.5 * (1 + math.cos(math.pi * e / (cfg.eta * cfg.epochs)))
+        for pg in opt.param_groups: pg['lr'] = cfg.lr * 0.5 * (1 + math.cos(math.pi * e / (cfg.eta * E)))
         prm = view_params(n, S, e, cfg.seed, cfg); student.train(); tot = 0.
         order = epoch_indices(n, e, cfg.seed + 1)                  # this rank's share (all of it in one process)
         for idx in (order[i] for i in batches(len(order), cfg.batch_size)):
@@ -140,10 +160,11 @@ def train_student(cfg:TrainConfig, train:ImageData, test:ImageData, teacher=None
             opt.zero_grad(set_to_none=True); loss.backward(); opt.step(); tot += loss.item() * len(idx)
         sync_buffers(student)
         rec = {'epoch': e + 1, 'loss': tot / max(len(order), 1)}
-        if (e + 1) % cfg.eval_every == 0 or e + 1 > cfg.epochs - max(cfg.avg_last, 1):
+        if (e + 1) % every == 0 or e + 1 > E - max(cfg.avg_last, 1):
             rec['test_acc'] = accuracy(student, test, norm, device=dev, amp=cfg.amp); best = max(best, rec['test_acc'])
             bar.set_postfix(acc=f"{rec['test_acc']:.3f}")
         hist.append(rec)
     tail = [h['test_acc'] for h in hist[-max(cfg.avg_last, 1):]]
     return {'final_acc': hist[-1]['test_acc'], 'avg_acc': sum(tail) / len(tail), 'best_acc': best, 'history': hist, 'seconds': round(time.time() - t0, 1),
-            'budget': {'student': cfg.arch, 'epochs': cfg.epochs, 'images': n, 'size': S, 'labels': cfg.labels}, 'model': student}
+            'budget': {'student': cfg.arch, 'epochs': E, 'steps': E * math.ceil(len(order) / cfg.batch_size), 'batch_size': cfg.batch_size,
+                       'images': n, 'size': S, 'labels': cfg.labels}, 'model': student}

@@ -6,7 +6,7 @@ import pytest, torch
 FD2DD = str(Path(sys.executable).parent/'fd2dd')
 TINY = ['--size', '32', '--quiet', '--set', 'data.num_classes=3', '--set', 'data.n_train=10', '--set', 'data.n_test=4',
         '--set', 'squeeze.epochs=1', '--set', 'squeeze.cal_start=0', '--set', 'squeeze.M=4', '--set', 'squeeze.arch_kwargs={width: 8}',
-        '--set', 'recover.iterations=3', '--set', 'train.epochs=2', '--set', 'train.eval_every=1', '--set', 'train.arch_kwargs={width: 8}',
+        '--set', 'recover.iterations=3', '--set', 'train.epochs=2', '--set', 'train.min_steps=0', '--set', 'train.eval_every=1', '--set', 'train.arch_kwargs={width: 8}',
         '--set', 'rded.pool=5', '--set', 'focus.pool=5']
 
 def fd2dd(*args, ok=True, **kw):
@@ -70,7 +70,7 @@ def test_squeeze_resumes_after_kill(tmp_path):
     assert last.exists(), 'no checkpoint appeared'
     p.send_signal(signal.SIGKILL); p.wait()
     if (tmp_path/'t'/'teacher.pt').exists(): pytest.skip('training finished before the kill')
-    done = torch.load(last, weights_only=False)['epoch'] + 1
+    done = torch.load(last, weights_only=True)['epoch'] + 1
     assert 1 <= done < 6
     fd2dd(*args[1:])
     from fd2dd.squeeze import load_teacher
@@ -78,3 +78,7 @@ def test_squeeze_resumes_after_kill(tmp_path):
     hist = t.meta['history']
     assert [h['epoch'] for h in hist] == [1, 2, 3, 4, 5, 6]
     assert not any(f.name.endswith('.tmp') for f in (tmp_path/'t').iterdir())
+    # CAL is on from epoch 0 here (cal_start=0): the resumed teacher equals an uninterrupted one, weights and prototypes
+    fd2dd(*args[1:3], tmp_path/'u', *args[4:])
+    u = load_teacher(tmp_path/'u')
+    for (k, a), b in zip(t.state_dict().items(), u.state_dict().values()): assert torch.equal(a, b), k

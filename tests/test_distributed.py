@@ -35,6 +35,6 @@ def test_two_process_squeeze_and_distill(tmp_path):
         assert ma['complete'] and mb['complete']
     # student training under DistributedDataParallel: two ranks train one student, rank 0 writes the results
     _run(['evaluate', '--distilled', tmp_path/'rded2', '--teacher', tmp_path/'t2', '--out', tmp_path/'ev2', *TINY,
-          '--set', 'train.epochs=2', '--set', 'train.batch_size=4', '--set', 'train.arch_kwargs={width: 8}'], nproc=2)
+          '--set', 'train.epochs=2', '--set', 'train.min_steps=0', '--set', 'train.batch_size=4', '--set', 'train.arch_kwargs={width: 8}'], nproc=2)
     import json; r = json.loads((tmp_path/'ev2'/'results.json').read_text())
     assert 0 <= r['final_mean'] <= 1 and r['budget']['epochs'] == 2, r

@@ -16,16 +16,19 @@ __all__ = ['ARCHS', 'ConvNet', 'Net', 'create_model']
 class ConvNet(nn.Module):
     "ConvNet-D (conv3x3-BN-ReLU-avgpool x depth, linear head) of the distillation literature, with BatchNorm."
     def __init__(self, num_classes:int, size:int=32, depth:int=3, width:int=128, in_ch:int=3,
-                 head:str='flatten'):  # 'flatten' (the literature's ConvNet) or 'avg' (global average pooling, translation invariant)
+                 head:str='flatten', # 'flatten' (the literature's ConvNet) or 'avg' (global average pooling, translation invariant)
+                 pool_last:bool=True, # False: no pooling after the last block, so the feature map (and CAL's attention) is twice as fine
+                ):
         super().__init__()
         if head not in ('flatten', 'avg'): raise ConfigError(f"ConvNet head must be 'flatten' or 'avg', got {head!r}.")
         self.head = head
         layers, c = [], in_ch
-        for _ in range(depth):
-            layers += [nn.Conv2d(c, width, 3, padding=1), nn.BatchNorm2d(width), nn.ReLU(inplace=True), nn.AvgPool2d(2)]
+        for i in range(depth):
+            layers += [nn.Conv2d(c, width, 3, padding=1), nn.BatchNorm2d(width), nn.ReLU(inplace=True)]
+            if pool_last or i < depth - 1: layers.append(nn.AvgPool2d(2))
             c = width
         self.features = nn.Sequential(*layers)
-        self.num_features, self.fsize = width, size // 2**depth
+        self.num_features, self.fsize = width, size // 2**(depth if pool_last else depth - 1)
         self.fc = nn.Linear(width * (self.fsize**2 if head == 'flatten' else 1), num_classes)
     def forward_features(self, x): return self.features(x)
     def forward_head(self, f): return self.fc(f.flatten(1) if self.head == 'flatten' else f.mean((2, 3)))

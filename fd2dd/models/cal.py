@@ -32,20 +32,21 @@ class CALHead(nn.Module):
         self.fc = nn.Linear(M * in_ch, num_classes, bias=False)
         self.register_buffer('centers', torch.zeros(num_classes, M * in_ch))   # the class prototypes
 
-    def cf_maps(self, A):
+    def cf_maps(self, A, generator=None):
+        "Counterfactual maps for A; random draws come from `generator` (a CPU generator, so a resumed run draws the same)."
         if not self.training: return torch.ones_like(A)
-        if self.counterfactual == 'random': return torch.zeros_like(A).uniform_(0, 2)
+        if self.counterfactual == 'random': return (torch.rand(A.shape, generator=generator) * 2).to(A)
         if self.counterfactual == 'uniform': return torch.ones_like(A)
         if self.counterfactual == 'reversed': return A.amax((2, 3), keepdim=True) - A
-        return A[torch.randperm(len(A), device=A.device)]
+        return A[torch.randperm(len(A), generator=generator).to(A.device)]
 
-    def forward(self, fmap:torch.Tensor, effect:bool=True)->dict:
+    def forward(self, fmap:torch.Tensor, effect:bool=True, generator=None)->dict:
         "Returns dict(logits, z [B,M*C], attn [B,M,h,w], and effect logits when `effect`)."
         A = self.attention(fmap)                                   # [B, M, h, w]
         z = bap(fmap, A)                                           # [B, M*C]
         out = {'logits': self.fc(z * 100), 'z': z, 'attn': A}
         if effect:
-            zc = bap(fmap, self.cf_maps(A.detach() if self.counterfactual != 'random' else A))
+            zc = bap(fmap, self.cf_maps(A.detach() if self.counterfactual != 'random' else A, generator))
             out['effect'] = out['logits'] - self.fc(zc * 100)
         return out
 
@@ -84,6 +85,8 @@ def crop_drop(x:torch.Tensor, attn:torch.Tensor, crop_theta=(0.4, 0.6), drop_the
     B, _, H, W = x.shape
     mass = attn.sum((2, 3)).float().clamp_min(0)
     p = torch.sqrt(mass + 1e-6); p = p / p.sum(1, keepdim=True)
+    if not torch.isfinite(p).all():
+        raise NumericalError("CAL attention maps are not finite (the teacher diverged): lower the squeeze lr or disable amp.")
     k = torch.multinomial(p.cpu(), 2, replacement=True, generator=generator).to(attn.device)   # [B, 2]; draws on the CPU generator
     b = torch.arange(B, device=attn.device)
     raw_c, raw_d = attn[b, k[:, 0]].float(), attn[b, k[:, 1]].float()            # [B, h, w]
@@ -106,7 +109,7 @@ def crop_drop(x:torch.Tensor, attn:torch.Tensor, crop_theta=(0.4, 0.6), drop_the
     return torch.cat(crops), drops, torch.tensor(boxes)
 
 # %% ../../nbs/02a_models.cal.ipynb #5289ac36
-FD2_SQUEEZE_DEFAULTS = {  # (dataset, backbone): (M, r), from FD2's squeeze scripts (METHOD.md §2.1)
+FD2_SQUEEZE_DEFAULTS = {  # (dataset, backbone): (M, r), from FD2's squeeze/scripts/squeeze_*_cal.sh
     ('cub200', 'resnet18'): (8, 0.5), ('cub200', 'resnet50'): (8, 0.3), ('cub200', 'mobilenetv2'): (16, 0.5), ('cub200', 'densenet121'): (16, 0.4),
     ('fgvc_aircraft', 'resnet18'): (32, 0.3), ('fgvc_aircraft', 'resnet50'): (32, 0.4), ('fgvc_aircraft', 'mobilenetv2'): (16, 0.2), ('fgvc_aircraft', 'densenet121'): (16, 0.4),
     ('stanford_cars', 'resnet18'): (8, 0.3), ('stanford_cars', 'resnet50'): (32, 0.4), ('stanford_cars', 'mobilenetv2'): (16, 0.4), ('stanford_cars', 'densenet121'): (32, 0.4),

@@ -59,7 +59,12 @@ class RecoverConfig(Config):
     device: str = 'auto'
     def __post_init__(self):
         if self.method not in METHODS: raise ConfigError(f"Unknown recover method {self.method!r}; valid: {', '.join(METHODS)}.")
-        if self.crop_per not in ('image', 'batch'): raise ConfigError(f"crop_per must be 'image' or 'batch', got {self.crop_per!r}.")
+        self.check(crop_per=(lambda v: v in ('image', 'batch'), "'image' or 'batch'"), iterations=(lambda v: v >= 0, 'at least 0'),
+                   lr=(lambda v: v > 0, 'positive'), alpha_bn=(lambda v: v >= 0, 'at least 0'), jitter=(lambda v: v >= 0, 'at least 0'),
+                   scale=(lambda v: 0 < v[0] <= v[1] <= 1, 'two numbers 0 < lo <= hi <= 1'), init=(lambda v: v in ('auto', 'noise', 'patches'), "'auto', 'noise' or 'patches'"),
+                   init_factor=(lambda v: v >= 1, 'at least 1'), distance=(lambda v: v in ('l2', 'l1', 'cos'), "'l2', 'l1' or 'cos'"),
+                   ls_schedule=(lambda v: v in ('fd2dd', 'reference'), "'fd2dd' or 'reference'"), class_chunk=(lambda v: v >= 1, 'at least 1'),
+                   r=(lambda v: 0 <= v <= 1, 'in [0, 1]'), rho=(lambda v: 0 <= v <= 1, 'in [0, 1]'))
     @classmethod
     def reference(cls, method:str, **kw):
         "The config with the reference code's settings for `method`."
@@ -171,7 +176,7 @@ class _MapMemory:
         m = self.mem.get(c)
         if m is None or len(m) < j:
             f = self.dir/f'{c:03d}.pt'
-            try: m = torch.load(f, map_location=self.dev)
+            try: m = load_torch(f, self.dev)
             except Exception: m = None
             if m is None or len(m) < j:
                 warnings.warn(f"{f} is missing or short: recomputing class {c}'s FD2 attention maps from its PNGs "

@@ -85,7 +85,7 @@ def rded_select(teacher, data:ImageData, ipc:int, cfg:RDEDConfig=RDEDConfig())->
 # %% ../../nbs/05a_synth.select.ipynb #2d8c1044
 @dataclass
 class FocusConfig(Config):
-    "FocusDD reconstruction parameters (METHOD.md §3.2; defaults are the reconstruction's)."
+    "FocusDD reconstruction parameters (every open choice of the paper; defaults are the reconstruction's)."
     factor: int = 2             # f: grid f x f
     n_global: int = 1           # downsampled whole images per distilled image (0 or 1)
     global_cell: str = 'last'   # where the global view goes: 'last', 'first' or 'random'

@@ -1,0 +1,96 @@
+#!/usr/bin/env python
+"""The quality study: every method against random real images and SRe2L++ under the paired-seed
+protocol, per dataset and IPC. For each (dataset, IPC) it trains one teacher (cached), distils one set
+per method and seed, trains one student per set, and writes results.json and a markdown table with
+mean ± sd and the paired differences (95% t intervals) into OUT/<dataset>/ipc<k>/. Re-running reuses
+everything already written (a killed study resumes).
+
+--split val trains the teacher on train minus 20% and evaluates on that validation split (for
+choosing settings); --split test (default) trains on all of train and reports on the test split.
+Datasets: synthbirds (embedded), flowers12 and cifar10-mini (../shared/data, skipped when absent).
+Variants: random, rded, sre2l++, fd2, fd2-noLF (lambda_f = 0), fd2-noLS (lambda_s = 0), focusdd
+(CAL attention: a ViT observer trained from scratch on these CPU budgets carries no signal).
+
+Example: python benchmarks/bench_study.py --dataset synthbirds --ipc 1 3 5 --seeds 0,1,2 --out study"""
+import argparse, json, shutil, time
+from pathlib import Path
+import torch
+from common import set_quiet
+from fd2dd.core import save_json, load_json
+from fd2dd.pipeline import RunConfig, DataConfig, load_data, distill, evaluate, summarize, _ci, _pairs, BASELINES
+from fd2dd.squeeze import train_teacher, load_teacher
+from fd2dd.metrics import paired_difference
+
+SHARED = Path(__file__).resolve().parents[2]/'shared'/'data'
+DATASETS = {'synthbirds': DataConfig(), 'flowers12': DataConfig(name='imagefolder', root=str(SHARED/'flowers12')),
+            'cifar10-mini': DataConfig(name='imagefolder', root=str(SHARED/'cifar10-mini'), size=32)}
+SQUEEZE = {'flowers12': dict(epochs=30, cal_start=20)}    # 720 training images: more epochs than synthbirds' 3000
+VARIANTS = {'random': ('random', {}), 'rded': ('rded', {}), 'sre2l++': ('sre2l++', {}), 'fd2': ('fd2', {}),
+            'fd2-noLF': ('fd2', {'lambda_f': 0.0}), 'fd2-noLS': ('fd2', {'lambda_s': 0.0}),
+            'focusdd': ('focusdd', {'attention': 'cal'})}
+ABLATIONS = {'fd2': ('fd2-noLF', 'fd2-noLS')}
+
+def variant_cfg(cfg:RunConfig, v:str)->RunConfig:
+    m, kw = VARIANTS[v]
+    if m == 'focusdd': return cfg.replace(focus=cfg.focus.replace(**kw))
+    return cfg.replace(recover=cfg.recover.replace(**kw)) if kw else cfg
+
+def study(dataset:str, ipc:int, variants:list, seeds:list, out:Path, split:str='test', cfg:RunConfig|None=None)->dict:
+    "Run (or resume) one (dataset, IPC) cell of the study; returns its results dict."
+    dc = DATASETS[dataset].replace(val_fraction=0.2 if split == 'val' else 0.0)
+    cfg = (cfg or RunConfig()).replace(data=dc, ipc=ipc, seeds=seeds)
+    if dataset in SQUEEZE: cfg = cfg.replace(squeeze=cfg.squeeze.replace(**SQUEEZE[dataset]))
+    if split == 'val': tr, ev, _ = load_data(dc, return_val=True)
+    else: tr, ev = load_data(dc)
+    tdir = out/dataset/f'teacher-{split}'
+    teacher = load_teacher(tdir) if (tdir/'teacher.pt').exists() else train_teacher(cfg.squeeze, tr, ev, tdir, dataset)
+    cell = out/dataset/f'ipc{ipc}-{split}'; res = {'dataset': dataset, 'ipc': ipc, 'split': split, 'seeds': seeds,
+        'teacher_acc': teacher.meta['test_acc'], 'config': cfg.to_dict(), 'variants': {}}
+    for v in variants:
+        vc = variant_cfg(cfg, v); m = VARIANTS[v][0]; runs = []; t0 = time.time()
+        for d, s in vc.runs():
+            dd = distill(m, teacher, tr, ipc, cell/'distilled'/v/f'seed{d}', vc, tdir/'teacher.pt', None, seed=d)
+            r = evaluate(dd, teacher, ev, vc.train, s, cell/'eval'/f'{v}-d{d}-s{s}.json', vc.device)
+            runs.append({'distill_seed': d, 'seed': s, 'final': r['final_acc'], 'avg': r['avg_acc'], 'best': r['best_acc']})
+        res['variants'][v] = {**summarize(runs), 'runs': runs, 'seconds': round(time.time() - t0, 1)}
+        print(f"  {dataset} IPC {ipc} {v:9s} {res['variants'][v]['avg_mean']*100:5.1f} ± {res['variants'][v]['avg_std']*100:.1f}", flush=True)
+    V = res['variants']
+    for v, r in V.items():
+        refs = [b for b in BASELINES if b in V and b != v] + [a for a in ABLATIONS.get(v, ()) if a in V]
+        r['vs'] = {b: paired_difference(_pairs(r['runs']), _pairs(V[b]['runs'])) for b in refs}
+    save_json(res, cell/'results.json'); (cell/'table.md').write_text(table(res)); return res
+
+def table(res:dict)->str:
+    "Markdown rows: variant | top-1 mean ± sd | vs random | vs SRe2L++ | vs ablations."
+    lines = [f"{res['dataset']}, IPC {res['ipc']} ({res['split']} split; teacher {res['teacher_acc']*100:.1f}%; n = {len(res['seeds'])} paired seeds)", "",
+             "| method | top-1 (%) | vs random real | vs SRe2L++ | vs FD2 without L_F | vs FD2 without L_S |", "|---|---|---|---|---|---|"]
+    for v, r in res['variants'].items():
+        vs = r['vs']
+        lines.append(f"| {v} | {r['avg_mean']*100:.1f} ± {r['avg_std']*100:.1f} | {_ci(vs.get('random'))} | {_ci(vs.get('sre2l++'))} | "
+                     f"{_ci(vs.get('fd2-noLF'))} | {_ci(vs.get('fd2-noLS'))} |")
+    return '\n'.join(lines) + '\n'
+
+if __name__ == '__main__':
+    ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    ap.add_argument('--dataset', nargs='+', default=['synthbirds'], choices=list(DATASETS))
+    ap.add_argument('--ipc', nargs='+', type=int, default=[1, 3, 5])
+    ap.add_argument('--methods', default=','.join(VARIANTS))
+    ap.add_argument('--seeds', default='0,1,2')
+    ap.add_argument('--split', default='test', choices=['val', 'test'])
+    ap.add_argument('--set', action='append', default=[], metavar='KEY=VALUE', help='RunConfig override, as in `fd2dd run --set`')
+    ap.add_argument('--out', default='study')
+    ap.add_argument('--summary', default=str(Path(__file__).parent/'results'/'study.json'),
+                    help='JSON file that collects every cell (read by nbs/tutorials/quality_study.ipynb and BENCHMARKS.md)')
+    a = ap.parse_args()
+    from fd2dd.cli import _set
+    import yaml
+    base = RunConfig()
+    for kv in a.set: k, v = kv.split('=', 1); _set(base, k, yaml.safe_load(v))
+    for ds in a.dataset:
+        if DATASETS[ds].root and not Path(DATASETS[ds].root).exists(): print(f'{ds}: {DATASETS[ds].root} not found, skipped'); continue
+        for k in a.ipc:
+            r = study(ds, k, a.methods.split(','), [int(s) for s in a.seeds.split(',')], Path(a.out), a.split, base)
+            print(table(r), flush=True)
+            summ = load_json(a.summary) if Path(a.summary).exists() else {}
+            summ[f"{ds}/ipc{k}/{a.split}"] = {kk: r[kk] for kk in ('dataset', 'ipc', 'split', 'seeds', 'teacher_acc', 'variants')}
+            save_json(summ, a.summary)

@@ -4,7 +4,7 @@
 
 # %% ../nbs/11_cli.ipynb #63409498
 from __future__ import annotations
-import argparse, sys, tempfile
+import argparse, sys, tempfile, typing
 from pathlib import Path
 import yaml
 import fd2dd
@@ -64,35 +64,14 @@ def _set(cfg, key:str, value):
         obj = getattr(obj, k)
     valid = [f for f in obj.__dataclass_fields__]
     if last not in valid: raise ConfigError(f"Unknown config key {key!r}; valid keys here: {', '.join(valid)}.")
-    setattr(obj, last, _coerce(key, getattr(obj, last), value))
-
-def _coerce(key:str, current, value):
-    "`value` as the type of the field's current value (YAML reads 1e-3 as a string); a clear error when it cannot be."
-    bad = ConfigError(f"{key} takes a {type(current).__name__} like {current!r}, got {value!r}.")
-    if isinstance(current, bool):
-        if isinstance(value, bool): return value
-        raise bad
-    if isinstance(current, int):
-        if isinstance(value, bool): raise bad
-        if isinstance(value, int): return value
-        try: f = float(value)
-        except (TypeError, ValueError): raise bad from None
-        if f != int(f): raise bad
-        return int(f)
-    if isinstance(current, float):
-        if isinstance(value, bool): raise bad
-        try: return float(value)
-        except (TypeError, ValueError): raise bad from None
-    if isinstance(current, tuple):
-        if isinstance(value, list): return tuple(value)
-        if not isinstance(value, tuple): raise bad
-    if isinstance(current, str) and not isinstance(value, str): raise bad
-    return value
+    setattr(obj, last, coerce_value(typing.get_type_hints(type(obj))[last], value, key))
 
 def config_from_args(a):
     "A RunConfig from --config, named options and --set overrides."
     from fd2dd.pipeline import RunConfig, ALL_METHODS
     cfg = RunConfig.from_yaml(a.config) if getattr(a, 'config', None) else RunConfig()
+    if getattr(a, 'root', None) and not getattr(a, 'dataset', None) and cfg.data.name == 'synthbirds':
+        a.dataset = 'imagefolder'                         # a root folder with no dataset name is an ImageFolder, never the embedded set
     named = {'dataset': 'data.name', 'root': 'data.root', 'size': 'data.size', 'device': 'device', 'ipc': 'ipc', 'arch': 'squeeze.arch',
              'iterations': 'recover.iterations'}
     for opt, key in named.items():
@@ -153,13 +132,18 @@ def _cmd(a)->int:
             vs = '  '.join(f"vs {b} {P._ci(p)}" for b, p in r['vs'].items())
             print(f"  {m:10s} top-1 {r['avg_mean']*100:.1f} ± {r['avg_std']*100:.1f}%  {vs}")
         return 0
-    train, test = P.load_data(cfg.data)
     if a.cmd == 'squeeze':
         from fd2dd.squeeze import train_teacher
+        train, test = P.load_data(cfg.data)
         t = train_teacher(cfg.squeeze.replace(device=cfg.device), train, test, a.out, dataset=cfg.data.name)
         print(f"wrote {Path(a.out)/'teacher.pt'} (test accuracy {t.meta['test_acc']*100:.1f}%)"); return 0
     from fd2dd.squeeze import load_teacher
-    teacher = load_teacher(a.teacher, cfg.device); teacher.check_classes(train.classes)
+    teacher = load_teacher(a.teacher, cfg.device)
+    given = a.size is not None or any(kv.split('=', 1)[0].strip() == 'data.size' for kv in a.set)
+    if not given: cfg.data.size = teacher.size                       # the teacher knows its input size
+    elif cfg.data.size != teacher.size:
+        raise ConfigError(f"--size {cfg.data.size} conflicts with the teacher, which takes {teacher.size} px: drop --size or use that teacher's size.")
+    train, test = P.load_data(cfg.data); teacher.check_classes(train.classes)
     tp = Path(a.teacher); tp = tp/'teacher.pt' if tp.is_dir() else tp
     if a.cmd == 'distill':
         if a.method not in P.ALL_METHODS: raise ConfigError(f"Unknown method {a.method!r}; valid: {', '.join(P.ALL_METHODS)}.")
@@ -186,6 +170,8 @@ def main(argv:list[str]|None=None)->int:
     try: return _cmd(a)
     except FD2DDError as e:
         print(f'fd2dd: error: {e}', file=sys.stderr); return 2
+    except KeyboardInterrupt:
+        print('fd2dd: interrupted: what was finished is kept; run the same command again to resume.', file=sys.stderr); return 130
     finally:
         import torch.distributed as dist
         if dist.is_available() and dist.is_initialized(): dist.destroy_process_group()

@@ -4,7 +4,7 @@
 
 # %% ../nbs/00_core.ipynb #293f5b6e
 from __future__ import annotations
-import contextlib, dataclasses, json, os, random, sys, tempfile, typing
+import contextlib, dataclasses, json, math, os, random, sys, tempfile, types, typing
 from dataclasses import dataclass, field, fields, is_dataclass, asdict
 from pathlib import Path
 import numpy as np
@@ -13,9 +13,9 @@ import yaml
 
 # %% auto #0
 __all__ = ['FD2DDError', 'ConfigError', 'DataError', 'ClassMismatchError', 'CheckpointError', 'NumericalError', 'get_device',
-           'cpu_has_bf16', 'amp_dtype', 'autocast', 'seed_everything', 'make_generator', 'Config', 'atomic_write',
-           'atomic_write_text', 'save_json', 'load_json', 'save_torch', 'load_torch', 'save_image', 'set_quiet',
-           'is_quiet', 'progress']
+           'cpu_has_bf16', 'amp_dtype', 'autocast', 'seed_everything', 'make_generator', 'coerce_value', 'Config',
+           'atomic_write', 'atomic_write_text', 'save_json', 'load_json', 'save_torch', 'load_torch', 'save_image',
+           'set_quiet', 'is_quiet', 'progress']
 
 # %% ../nbs/00_core.ipynb #752c4f68
 class FD2DDError(Exception):
@@ -88,6 +88,39 @@ def make_generator(seed:int, device:str|torch.device='cpu')->torch.Generator:
 def _field_types(cls):
     return typing.get_type_hints(cls)
 
+def coerce_value(hint, value, key:str):
+    "`value` as the annotated type `hint` of config field `key` (YAML reads 1e-3 as a string); a ConfigError when it cannot be."
+    bad = ConfigError(f"{key} takes {getattr(hint, '__name__', str(hint).replace('typing.', ''))}, got {value!r}.")
+    if typing.get_origin(hint) in (typing.Union, types.UnionType):
+        args = typing.get_args(hint)
+        if value is None and type(None) in args: return None
+        for a in (a for a in args if a is not type(None)):
+            try: return coerce_value(a, value, key)
+            except ConfigError: pass
+        raise bad
+    if hint is bool:
+        if isinstance(value, bool): return value
+        raise bad
+    if hint is int:
+        if isinstance(value, bool): raise bad
+        if isinstance(value, int): return value
+        try: f = float(value)
+        except (TypeError, ValueError): raise bad from None
+        if not math.isfinite(f) or f != int(f): raise bad
+        return int(f)
+    if hint is float:
+        if isinstance(value, bool): raise bad
+        try: return float(value)
+        except (TypeError, ValueError): raise bad from None
+    if hint is tuple or typing.get_origin(hint) is tuple:
+        if isinstance(value, (list, tuple)): return tuple(value)
+        raise bad
+    if hint in (str, list, dict):
+        if hint is list and isinstance(value, tuple): return list(value)
+        if isinstance(value, hint): return value
+        raise bad
+    return value
+
 def _check_keys(cls, d:dict, where:str):
     valid = [f.name for f in fields(cls)]
     unknown = [k for k in d if k not in valid]
@@ -107,9 +140,10 @@ class Config:
         hints, out = _field_types(cls), {}
         for k, v in d.items():
             t = hints.get(k)
-            if isinstance(t, type) and is_dataclass(t) and isinstance(v, dict):
-                v = t.from_dict(v) if issubclass(t, Config) else t(**v)
-            elif (t is tuple or typing.get_origin(t) is tuple) and isinstance(v, list): v = tuple(v)  # YAML/JSON have no tuples
+            if isinstance(t, type) and is_dataclass(t):
+                if not isinstance(v, (dict, t)): raise ConfigError(f"{cls.__name__}.{k} must be a mapping of its fields, got {v!r}.")
+                if isinstance(v, dict): v = t.from_dict(v) if issubclass(t, Config) else t(**v)
+            elif t is not None: v = coerce_value(t, v, f"{cls.__name__}.{k}")   # YAML/JSON have no tuples; 1e-3 is a string
             out[k] = v
         return cls(**out)
 
@@ -136,11 +170,14 @@ class Config:
     def from_yaml(cls, src:str|Path):
         "Load from a YAML file path or a YAML string."
         p = Path(src) if not (isinstance(src, str) and '\n' in src) else None
-        if p is not None and p.exists(): text = p.read_text()
-        elif p is not None and (str(src).endswith(('.yaml', '.yml'))):
-            raise ConfigError(f"Config file {str(src)!r} does not exist: check the path.")
-        else: text = str(src)
-        d = yaml.safe_load(text) or {}
+        try:
+            if p is not None and p.exists(): text = p.read_text()
+            elif p is not None and (str(src).endswith(('.yaml', '.yml'))):
+                raise ConfigError(f"Config file {str(src)!r} does not exist: check the path.")
+            else: text = str(src)
+            d = yaml.safe_load(text) or {}
+        except (UnicodeDecodeError, yaml.YAMLError) as e:
+            raise ConfigError(f"Config {str(src)[:80]!r} is not readable YAML ({type(e).__name__}): fix or re-create it.") from None
         if not isinstance(d, dict): raise ConfigError(f"A config must be a YAML mapping, got {type(d).__name__}.")
         return cls.from_dict(d)
 
@@ -151,6 +188,7 @@ def atomic_write(path:str|Path, mode:str='wb'):
     path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f'.{path.name}.', suffix='.tmp')
     try:
+        os.chmod(tmp, 0o666 & ~_umask())                 # mkstemp makes 0600; honour the umask like open() does
         with os.fdopen(fd, mode) as f:
             yield f
             f.flush(); os.fsync(f.fileno())
@@ -158,6 +196,9 @@ def atomic_write(path:str|Path, mode:str='wb'):
     except BaseException:
         with contextlib.suppress(FileNotFoundError): os.unlink(tmp)
         raise
+
+def _umask()->int:
+    m = os.umask(0); os.umask(m); return m
 
 def atomic_write_text(path, text:str):
     "Write `text` to `path` atomically."
@@ -172,7 +213,7 @@ def load_json(path):
     path = Path(path)
     if not path.exists(): raise CheckpointError(f"{path} does not exist.")
     try: return json.loads(path.read_text())
-    except json.JSONDecodeError as e: raise CheckpointError(f"{path} is not valid JSON ({e}); delete it or re-create it.") from e
+    except (json.JSONDecodeError, UnicodeDecodeError) as e: raise CheckpointError(f"{path} is not valid JSON ({e}); delete it or re-create it.") from e
 
 def save_torch(obj, path):
     "`torch.save` to `path`, atomically."

@@ -222,7 +222,10 @@ def write_report(out)->Path:
     out = Path(out)
     if not (out/'results.json').exists():
         raise ConfigError(f"{out} has no results.json: `fd2dd report` takes the folder of a finished `fd2dd run`.")
-    res = load_json(out/'results.json'); cfg = res['config']
+    res = load_json(out/'results.json')
+    if 'config' not in res or 'methods' not in res:
+        raise ConfigError(f"{out/'results.json'} was not written by `fd2dd run` (an `fd2dd evaluate` result?): `fd2dd report` takes a run folder.")
+    cfg = res['config']
     teacher = load_teacher(out/'teacher'/'teacher.pt')
     ta = res['teacher']['test_acc']; ms = res['methods']; tc = cfg['train']
     pairs = list(zip(cfg['distill_seeds'] or cfg['seeds'], cfg['seeds'])); n = len(pairs)

@@ -39,7 +39,7 @@ def fails(capsys, argv, *needles, unchanged=()):
 
 # --- configuration values: rejected before any work, nothing written -----------------------------------------
 CONFIG_CASES = [
-    (['--set', 'train.epochs=abc'], 'train.epochs takes a int'), (['--set', 'data.size=32.5'], 'data.size takes a int'),
+    (['--set', 'train.epochs=abc'], 'train.epochs takes int'), (['--set', 'data.size=32.5'], 'data.size takes int'),
     (['--size', '0'], 'DataConfig.size must be at least 16'), (['--set', 'train.labels=x'], "'soft' or 'hard'"),
     (['--set', 'train.bn_mode=train'], "'eval' or 'batch'"), (['--set', 'train.lr=-1'], 'TrainConfig.lr must be positive'),
     (['--set', 'train.batch_size=0'], 'batch_size must be at least 1'), (['--set', 'train.crop_scale=[0.9, 0.5]'], 'crop_scale'),
@@ -49,9 +49,9 @@ CONFIG_CASES = [
     (['--set', 'recover.iterations=-5'], 'iterations must be at least 0'), (['--set', 'recover.ls_schedule=x'], "'fd2dd' or 'reference'"),
     (['--set', 'squeeze.center_rule=mean'], "'reference' or 'ema'"), (['--set', 'squeeze.optimizer=lion'], "'adamw' or 'sgd'"),
     (['--set', 'squeeze.counterfactual=none'], "'random', 'uniform'"), (['--set', 'squeeze.cal_start=50'], 'below epochs'),
-    (['--set', 'squeeze.r=1.5'], 'r must be in [0, 1]'), (['--set', 'squeeze.cal=maybe'], 'squeeze.cal takes a bool'),
+    (['--set', 'squeeze.r=1.5'], 'r must be in [0, 1]'), (['--set', 'squeeze.cal=maybe'], 'squeeze.cal takes bool'),
     (['--set', 'data.val_fraction=1'], 'val_fraction must be in [0, 1)'), (['--set', 'data.num_classes=1'], 'num_classes must be at least 2'),
-    (['--set', 'recover.lr=fast'], 'recover.lr takes a float'), (['--set', 'ipc=0'], 'ipc must be at least 1'),
+    (['--set', 'recover.lr=fast'], 'recover.lr takes float'), (['--set', 'ipc=0'], 'ipc must be at least 1'),
     (['--seeds', 'a,b'], '--seeds takes comma-separated integers'), (['--seeds', '0,0'], 'repeat a run'),
     (['--seeds', '0,1', '--distill-seeds', '0'], 'one entry per student seed'), (['--methods', 'fd2,mtt'], 'valid: random'),
     (['--dataset', 'birds'], 'valid: synthbirds'), (['--set', 'train.epoch=3'], 'valid keys here'), (['--set', 'trian.epochs=3'], 'Unknown config section'),
@@ -143,3 +143,23 @@ def test_missing_distilled_set(work, tmp_path, capsys):
 def test_diverging_teacher_is_not_saved(tmp_path, capsys):
     fails(capsys, ['squeeze', '--out', tmp_path/'t', *TINY, '--set', 'squeeze.lr=1e12', '--set', 'squeeze.epochs=2'], 'lower lr')
     assert not (tmp_path/'t'/'teacher.pt').exists()
+
+def test_report_of_an_evaluate_folder(work, tmp_path, capsys):
+    (tmp_path/'e').mkdir(); (tmp_path/'e'/'results.json').write_text('{"final_mean": 0.5}')
+    fails(capsys, ['report', tmp_path/'e'], 'was not written by `fd2dd run`', unchanged=[tmp_path/'e'])
+
+def test_size_conflicting_with_the_teacher(work, tmp_path, capsys):
+    fails(capsys, ['distill', '--teacher', work/'t', '--method', 'random', '--out', tmp_path/'d', *TINY, '--set', 'data.size=48'],
+          'conflicts with the teacher, which takes 32 px')
+
+def test_later_stages_take_the_size_from_the_teacher(work, tmp_path, capsys):
+    args = [a for a in TINY if a not in ('--size', '32')]
+    assert main(['distill', '--teacher', str(work/'t'), '--method', 'random', '--ipc', '1', '--out', str(tmp_path/'d'), *args]) == 0
+    assert json.loads((tmp_path/'d'/'meta.json').read_text())['size'] == 32
+
+def test_root_without_dataset_name_is_an_imagefolder(tmp_path, capsys):
+    fails(capsys, ['squeeze', '--root', tmp_path/'my_images', '--out', tmp_path/'t', *TINY], 'does not exist')
+
+def test_pretrained_offline_is_one_line(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv('HF_HUB_OFFLINE', '1')
+    fails(capsys, ['squeeze', '--out', tmp_path/'t', *TINY, '--arch', 'resnet18', '--set', 'squeeze.pretrained=true'], 'pretrained=false')

@@ -66,6 +66,15 @@ def _small_stem_resnet(m):
 
 def create_model(name:str, num_classes:int, size:int=64, pretrained:bool=False, **kw)->Net:
     "Build `name` (see `ARCHS`) for `num_classes` at input `size`; small-input variants for size <= 64."
+    if not pretrained: return _create(name, num_classes, size, False, **kw)
+    try: return _create(name, num_classes, size, True, **kw)
+    except FD2DDError: raise
+    except Exception as e:
+        raise ConfigError(f"Cannot load pretrained weights for {name!r} ({type(e).__name__}: {str(e).splitlines()[0][:120]}): "
+                          "they are downloaded from the Hugging Face hub, which needs a network connection; "
+                          "train from scratch with pretrained=false.") from None
+
+def _create(name, num_classes, size, pretrained, **kw):
     small = size <= 64
     if name in ('convnet', 'convnet4'):
         depth = kw.pop('depth', 3 if name == 'convnet' else 4)

@@ -5,7 +5,7 @@ nbconvert's Markdown exporter does the conversion; a preprocessor drops cells ma
 and strips nbdev directives, and image links are rebased from `nbs/` to the repository root.
 `python tools/nb2readme.py --check` exits 1 when README.md is out of date.
 """
-import re, sys
+import posixpath, re, sys
 from pathlib import Path
 import nbformat
 from nbconvert import MarkdownExporter
@@ -32,7 +32,8 @@ def render() -> str:
     nb = nbformat.read(ROOT/'nbs'/'index.ipynb', as_version=4)
     exp = MarkdownExporter(); exp.register_preprocessor(NbdevDirectives, enabled=True)
     body, _ = exp.from_notebook_node(nb)
-    body = re.sub(r'\]\((?!https?:)(images/[^)]+)\)', r'](nbs/\1)', body)
+    # links in the notebook are relative to nbs/; in README.md they are relative to the repository root
+    body = re.sub(r'\]\((?![a-z]+:|#|/)([^)\s]+)\)', lambda m: f"]({posixpath.normpath('nbs/' + m.group(1))})", body)
     body = re.sub(r'\n{3,}', '\n\n', body).strip() + '\n'
     return HEADER + body
 

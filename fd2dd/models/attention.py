@@ -32,9 +32,9 @@ def cls_attention(net, x:torch.Tensor, layer:int=-1, rollout:bool=False)->torch.
     body = getattr(net, 'body', net)
     n = body.patch_embed.num_patches; g = int(n**0.5); pre = maps[0].shape[-1] - n
     if rollout:
-        T = maps[0].shape[-1]; R = torch.eye(T).expand(len(x), T, T)
+        T = maps[0].shape[-1]; I = torch.eye(T, device=maps[0].device); R = I.expand(len(x), T, T)
         for a in maps:
-            a = 0.5 * a.mean(1) + 0.5 * torch.eye(T); R = (a / a.sum(-1, keepdim=True)) @ R
+            a = 0.5 * a.mean(1) + 0.5 * I; R = (a / a.sum(-1, keepdim=True)) @ R
         row = R[:, 0, pre:]
     else: row = maps[layer].mean(1)[:, 0, pre:]
     row = row / row.sum(-1, keepdim=True)

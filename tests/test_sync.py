@@ -41,3 +41,8 @@ def test_readme_commands_are_what_ci_runs():
     text = (ROOT/'README.md').read_text()
     assert 'pip install -e ".[dev]" && python -m pytest -n 2 tests' in text
     assert 'pip install -e . && fd2dd run' in text
+
+def test_notebook_outputs_come_from_the_current_code():
+    "Every notebook is committed executed; its stamp cell records the sources its outputs came from."
+    r = subprocess.run([sys.executable, str(ROOT/'tools'/'run_notebooks.py'), '--check'], capture_output=True, text=True)
+    assert r.returncode == 0, r.stdout + r.stderr

@@ -34,7 +34,7 @@ def recorded(nb)->str|None:
     for c in nb.cells:
         if c.cell_type == 'code' and c.source == STAMP_SRC:
             for o in c.get('outputs', []):
-                if o.get('name') == 'stdout' and o.get('text', '').startswith(PREFIX): return o['text'][len(PREFIX):].strip()
+                if o.get('name') == 'stdout' and o.get('text', '').startswith(PREFIX): return o['text'][len(PREFIX):].split()[0]
     return None
 
 def ensure_stamp_cell(nb):
@@ -63,7 +63,8 @@ def execute(path:Path, fast:bool, timeout:int):
             else: os.environ[k] = v
     for c in nb.cells:
         if c.cell_type == 'code' and c.source == STAMP_SRC:
-            c.outputs = [nbformat.v4.new_output('stream', name='stdout', text=PREFIX + stamp(nb) + '\n')]
+            mode = 'reduced budgets (IN_TEST=1, as under the test runner)' if fast else 'full budgets'
+            c.outputs = [nbformat.v4.new_output('stream', name='stdout', text=f'{PREFIX}{stamp(nb)} ({mode})\n')]
     nbformat.write(nb, path)
 
 def main():

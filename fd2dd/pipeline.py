@@ -232,8 +232,9 @@ def write_report(out)->Path:
     lines = [f"# fd2dd run report", "",
              f"Dataset **{cfg['data']['name']}** at {cfg['data']['size']} px, {len(teacher.classes)} classes (chance {100/len(teacher.classes):.1f}%), IPC {cfg['ipc']}. "
              f"Teacher `{res['teacher']['arch']}` (CAL head: {res['teacher']['cal']}), full-data test accuracy **{ta*100:.1f}%**. "
-             f"Students: `{tc['arch']}` trained from scratch for {tc['epochs']} epochs (batch {tc['batch_size']}) on the distilled images with the teacher's "
-             f"soft labels (T = {tc['T']}).", "",
+             f"Students: `{tc['arch']}` trained from scratch on the distilled images with the teacher's soft labels (T = {tc['T']}), "
+             f"batch {tc['batch_size']}, at least {tc.get('min_steps', 0)} optimiser steps "
+             f"({', '.join(sorted({str(r['budget']['epochs']) for r in ms.values()}))} epochs here).", "",
              f"**Protocol.** n = {n} runs per method, (distill seed, student seed) = {', '.join(f'({d}, {s})' for d, s in pairs)}, "
              f"the same pairs for every method. A run's accuracy is the mean test top-1 over the "
              f"student's last {tc.get('avg_last', 1)} epochs; the table gives mean ± sd over runs, and each difference is the mean paired "

@@ -2,9 +2,11 @@
 """Teachers for FD2: validation accuracy and how much of the CAL attention falls on synthbirds'
 discriminative parts, for several teacher settings. Each teacher is trained on synthbirds' train split
 minus a 20% validation split and measured on the validation split (the test split is not used). Each
-argument is a JSON dict of SqueezeConfig fields; arch_kwargs merge into the default {'width': 32}.
-The trained teachers are cached under FD2DD_BENCH_CACHE/teachers_val/<name> for the quality study.
-Example: python benchmarks/bench_teacher_attention.py '{}' '{"arch_kwargs": {"pool_last": false}}'"""
+argument is a JSON dict of SqueezeConfig fields; arch_kwargs merge into the default ones.
+The trained teachers are cached under FD2DD_BENCH_CACHE/teachers_val/<hash of the JSON>.
+Example (the rows of 03_squeeze's table): python benchmarks/bench_teacher_attention.py
+'{"epochs": 12, "cal_start": 8, "arch_kwargs": {"pool_last": true}}' '{"epochs": 12, "cal_start": 8}'
+'{"epochs": 12, "cal_start": 4}' '{"epochs": 12, "cal_start": 8, "M": 4}' '{}'"""
 import sys, json, time, hashlib
 import torch
 from common import CACHE
@@ -16,7 +18,7 @@ from fd2dd.metrics import attention_on_part
 def teacher_name(spec:str)->str: return hashlib.sha1(json.dumps(json.loads(spec), sort_keys=True).encode()).hexdigest()[:8]
 
 def get_teacher(spec:str, train, val):
-    a = json.loads(spec); kw = {'width': 32, **a.pop('arch_kwargs', {})}
+    a = json.loads(spec); kw = {**SqueezeConfig().arch_kwargs, **a.pop('arch_kwargs', {})}
     d = CACHE/'teachers_val'/teacher_name(spec)
     if (d/'teacher.pt').exists(): return load_teacher(d), 0.0
     t0 = time.time(); t = train_teacher(SqueezeConfig(arch_kwargs=kw, **a), train, val, d, 'synthbirds'); return t, time.time() - t0

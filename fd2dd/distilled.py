@@ -59,6 +59,10 @@ def load_distilled(root, classes:list|None=None, ipc:int|None=None, allow_incomp
     for f in ('classes.json', 'meta.json'):
         if not (root/f).exists(): raise CheckpointError(f"{root} is not a distilled set: {f} is missing.")
     names, meta = load_json(root/'classes.json'), load_json(root/'meta.json')
+    if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+        raise CheckpointError(f"{root/'classes.json'} must be a JSON list of class names, got {str(names)[:60]}: restore it or make the set again.")
+    if not isinstance(meta, dict):
+        raise CheckpointError(f"{root/'meta.json'} must be a JSON object, got {str(meta)[:60]}: restore it or make the set again.")
     if classes is not None: check_classes(classes, names, f'distilled set {root}', 'teacher')
     if not meta.get('complete') and not allow_incomplete:
         raise CheckpointError(f"{root} is incomplete (its run was interrupted): resume it by running the same distill command again.")

@@ -124,6 +124,8 @@ def _damaged(work, tmp_path, how):
 
 DAMAGE = {
     'meta.json missing': (lambda d: (d/'meta.json').unlink(), 'meta.json is missing'),
+    'meta.json not an object': (lambda d: (d/'meta.json').write_text('0'), 'must be a JSON object'),
+    'classes.json not a list of names': (lambda d: (d/'classes.json').write_text('{"a": 1}'), 'must be a JSON list of class names'),
     'classes.json missing': (lambda d: (d/'classes.json').unlink(), 'classes.json is missing'),
     'undecodable PNG': (lambda d: (d/'000'/'000.png').write_bytes(b'garbage'), '000.png cannot be decoded'),
     'wrong-size PNG': (lambda d: __import__('PIL.Image', fromlist=['Image']).new('RGB', (20, 20)).save(d/'001'/'000.png'), 'is 20x20 px'),

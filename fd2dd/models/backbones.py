@@ -13,18 +13,29 @@ from ..core import *
 __all__ = ['ARCHS', 'ConvNet', 'Net', 'create_model']
 
 # %% ../../nbs/02_models.backbones.ipynb #a2665071
+class _InstanceNorm(nn.GroupNorm):
+    "Affine instance norm (`GroupNorm(C, C)`), computed in the default layout: PyTorch's CPU GroupNorm backward is slow on channels-last tensors."
+    def __init__(self, c): super().__init__(c, c)
+    def forward(self, x):
+        if x.ndim == 4 and x.is_contiguous(memory_format=torch.channels_last) and not x.is_contiguous():
+            return super().forward(x.contiguous()).contiguous(memory_format=torch.channels_last)
+        return super().forward(x)
+
 class ConvNet(nn.Module):
-    "ConvNet-D (conv3x3-BN-ReLU-avgpool x depth, linear head) of the distillation literature, with BatchNorm."
+    "ConvNet-D (conv3x3-norm-ReLU-avgpool x depth, linear head) of the distillation literature."
     def __init__(self, num_classes:int, size:int=32, depth:int=3, width:int=128, in_ch:int=3,
                  head:str='flatten', # 'flatten' (the literature's ConvNet) or 'avg' (global average pooling, translation invariant)
                  pool_last:bool=True, # False: no pooling after the last block, so the feature map (and CAL's attention) is twice as fine
+                 norm:str='batch', # 'batch' (teachers: recovery matches BN statistics) or 'instance' (the DC/DM/MTT ConvNet; students)
                 ):
         super().__init__()
         if head not in ('flatten', 'avg'): raise ConfigError(f"ConvNet head must be 'flatten' or 'avg', got {head!r}.")
+        if norm not in ('batch', 'instance'): raise ConfigError(f"ConvNet norm must be 'batch' or 'instance', got {norm!r}.")
         self.head = head
         layers, c = [], in_ch
         for i in range(depth):
-            layers += [nn.Conv2d(c, width, 3, padding=1), nn.BatchNorm2d(width), nn.ReLU(inplace=True)]
+            nl = nn.BatchNorm2d(width) if norm == 'batch' else _InstanceNorm(width)
+            layers += [nn.Conv2d(c, width, 3, padding=1), nl, nn.ReLU(inplace=True)]
             if pool_last or i < depth - 1: layers.append(nn.AvgPool2d(2))
             c = width
         self.features = nn.Sequential(*layers)
@@ -40,20 +51,22 @@ ARCHS = {'convnet': 'ConvNet-3, width 128', 'convnet4': 'ConvNet-4', 'resnet18':
 
 class Net(nn.Module):
     "Uniform wrapper: `forward(x)` gives logits; `forward(x, features=True)` gives (logits, fmap [B,C,h,w])."
-    def __init__(self, body:nn.Module, arch:str, is_vit:bool=False):
+    def __init__(self, body:nn.Module, arch:str, is_vit:bool=False, channels_last:bool=False):
         super().__init__()
-        self.body, self.arch, self.is_vit = body, arch, is_vit
+        self.body, self.arch, self.is_vit, self.channels_last = body, arch, is_vit, channels_last
+        if channels_last: self.to(memory_format=torch.channels_last)
+    def _in(self, x): return x.contiguous(memory_format=torch.channels_last) if self.channels_last and x.ndim == 4 else x
     @property
     def num_features(self)->int: return self.body.num_features
     def fmap(self, x):
         "The last feature map [B, C, h, w] (ViT: patch tokens on their grid)."
-        f = self.body.forward_features(x)
+        f = self.body.forward_features(self._in(x))
         if self.is_vit:
             n = self.body.patch_embed.num_patches; p = f[:, -n:]
             g = int(n**0.5); return p.transpose(1, 2).reshape(len(x), -1, g, g)
         return f
     def forward(self, x, features:bool=False):
-        f = self.body.forward_features(x)
+        f = self.body.forward_features(self._in(x))
         logits = self.body.forward_head(f)
         if not features: return logits
         if self.is_vit:
@@ -64,8 +77,13 @@ class Net(nn.Module):
 def _small_stem_resnet(m):
     m.conv1 = nn.Conv2d(3, m.conv1.out_channels, 3, 1, 1, bias=False); m.maxpool = nn.Identity(); return m
 
-def create_model(name:str, num_classes:int, size:int=64, pretrained:bool=False, **kw)->Net:
-    "Build `name` (see `ARCHS`) for `num_classes` at input `size`; small-input variants for size <= 64."
+def create_model(name:str, num_classes:int, size:int=64, pretrained:bool=False, channels_last:bool=True, **kw)->Net:
+    "Build `name` (see `ARCHS`) for `num_classes` at input `size`; small-input variants for size <= 64; CNNs in channels-last layout."
+    m = _created(name, num_classes, size, pretrained, **kw)
+    if channels_last and not m.is_vit: m.channels_last = True; m.to(memory_format=torch.channels_last)
+    return m
+
+def _created(name, num_classes, size, pretrained, **kw):
     if not pretrained: return _create(name, num_classes, size, False, **kw)
     try: return _create(name, num_classes, size, True, **kw)
     except FD2DDError: raise

@@ -63,8 +63,11 @@ def update_centers(centers:torch.Tensor, # class centres [K, D], updated in plac
     "Move class centres towards the features of their class, in place, and return them."
     z = z.detach().float()
     if rule == 'reference':
-        ch = F.normalize(centers[y], dim=-1)                        # ĉ_y per sample (0 stays 0)
-        centers[y] += beta * (z - ch)                               # repeated labels: last write wins
+        # repeated labels: the reference's `centers[y] += ...` keeps one write per class, the last one in a sequential run;
+        # PyTorch's parallel index_put does not promise which, so the last sample of each class is picked explicitly
+        last = torch.full((len(centers),), -1, dtype=torch.long, device=y.device).scatter_reduce_(0, y, torch.arange(len(y), device=y.device), 'amax')
+        k = (last >= 0).nonzero().squeeze(1); i = last[k]
+        centers[k] += beta * (z[i] - F.normalize(centers[k], dim=-1))   # ĉ_y (0 stays 0)
     elif rule == 'ema':
         s = torch.zeros_like(centers).index_add_(0, y, z)
         n = torch.zeros(len(centers), device=centers.device).index_add_(0, y, torch.ones_like(y, dtype=torch.float))

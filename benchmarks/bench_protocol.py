@@ -5,6 +5,8 @@ validation split (20% of train; the teacher is trained on the rest; the test spl
 For each protocol (a JSON dict of TrainConfig fields) it trains students for student seeds 0..S-1 on
 one set (distill seed 0) and for distill seeds 1..D on student seed 0, and prints the spread of
 three read-outs: the final epoch, the mean of the last `avg_last` epochs, and the best epoch.
+--paired N instead trains N paired runs, run k on the set of distill seed k with student seed k (the
+protocol `fd2dd run` uses), and prints their mean ± sd and each run.
 Example: python benchmarks/bench_protocol.py --ipc 10 '{"batch_size": 50}' '{"batch_size": 10}'"""
 import argparse, json, time
 from common import CACHE
@@ -19,6 +21,7 @@ ap.add_argument('protocols', nargs='*', default=['{}'])
 ap.add_argument('--ipc', type=int, default=10)
 ap.add_argument('--student-seeds', type=int, default=4)
 ap.add_argument('--distill-seeds', type=int, default=3)
+ap.add_argument('--paired', type=int, default=0, metavar='N')
 a = ap.parse_args()
 
 train, val, test = load_data(DataConfig(val_fraction=0.2), return_val=True)
@@ -27,12 +30,16 @@ teacher = load_teacher(tdir) if (tdir/'teacher.pt').exists() else train_teacher(
 print(f"teacher: validation accuracy {teacher.meta['test_acc']*100:.1f}%; random real IPC {a.ipc}")
 for spec in a.protocols:
     tc = TrainConfig(**json.loads(spec)); rows = []
-    runs = [(0, s) for s in range(a.student_seeds)] + [(d, 0) for d in range(1, a.distill_seeds + 1)]
+    runs = [(k, k) for k in range(a.paired)] if a.paired else [(0, s) for s in range(a.student_seeds)] + [(d, 0) for d in range(1, a.distill_seeds + 1)]
     t0 = time.time()
     for d, s in runs:
         r = train_student(tc.replace(seed=s), random_select(train, a.ipc, d), val, teacher)
         rows.append((d, s, r['final_acc'], r['avg_acc'], r['best_acc']))
     secs = (time.time() - t0) / len(runs)
+    if a.paired:
+        m, sd = mean_std([x[3] * 100 for x in rows])
+        print(f"{spec} paired runs (avg-last): {m:.1f} ± {sd:.1f}  [{' / '.join(f'{x[3]*100:.1f}' for x in rows)}]  ({secs:.0f} s/student)", flush=True)
+        continue
     for name, k in (('final', 2), ('avg-last', 3), ('best', 4)):
         st = mean_std([x[k] * 100 for x in rows if x[0] == 0]); ds = mean_std([x[k] * 100 for x in rows if x[1] == 0])
         print(f"{spec} {name:8s}: student seeds {st[0]:.1f} ± {st[1]:.1f}   distill seeds {ds[0]:.1f} ± {ds[1]:.1f}   ({secs:.0f} s/student)", flush=True)

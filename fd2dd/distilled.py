@@ -4,7 +4,7 @@
 
 # %% ../nbs/06_distilled.ipynb #a23c0b77
 from __future__ import annotations
-import hashlib, json
+import hashlib, json, warnings
 from pathlib import Path
 import torch
 import fd2dd
@@ -74,6 +74,15 @@ def load_distilled(root, classes:list|None=None, ipc:int|None=None, allow_incomp
         if not files: raise CheckpointError(f"{root}: class {c} ({names[c]}) has no images in {root/f'{c:03d}'}.")
         if ipc and len(files) < ipc and not allow_incomplete:
             raise CheckpointError(f"{root}: class {c} has {len(files)} images but the set says ipc={ipc}.")
+        if ipc and not allow_incomplete:                               # the set's own files are 000.png .. (ipc-1).png
+            canon = [image_path(root, c, j) for j in range(ipc)]
+            miss = [p.name for p in canon if not p.exists()]
+            if miss: raise CheckpointError(f"{root/f'{c:03d}'} lacks {miss} (the set holds {ipc} images per class, "
+                                           f"{canon[0].name}..{canon[-1].name}): run the same distill command again, which re-makes missing images.")
+            extra = [p.name for p in files if p not in canon]           # a stray file (a copy, a figure) is not part of the set
+            if extra: warnings.warn(f"{root/f'{c:03d}'}: ignoring {extra}, which are not part of the set ({ipc} images per class, "
+                                    f"{canon[0].name}..{canon[-1].name}).")
+            files = canon
         for p in files:
             try: x = decode_image(p, None)                             # as stored: a wrong size is an error, not a resize
             except DataError as e:

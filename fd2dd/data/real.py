@@ -7,7 +7,7 @@ from __future__ import annotations
 import hashlib, os, warnings
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-import torch
+import numpy as np, torch
 from PIL import Image, UnidentifiedImageError
 from ..core import *
 from .core import ImageData
@@ -24,13 +24,22 @@ def register_dataset(name):
     def deco(f): DATASETS[name] = f; return f
     return deco
 
+def _to_rgb(im):
+    "RGB of any PIL mode; 16-bit and float greyscale are rescaled (PIL's own `convert` clips them to white)."
+    if im.mode.startswith('I;16') or im.mode in ('I', 'F'):
+        a = np.asarray(im, dtype=np.float32)
+        if im.mode.startswith('I;16') or (im.mode == 'I' and a.max() > 255): a = a / 257.0       # 0..65535 -> 0..255
+        elif im.mode == 'F' and a.max() <= 1.0: a = a * 255.0                                    # float in [0, 1]
+        im = Image.fromarray(np.clip(a, 0, 255).round().astype(np.uint8))
+    return im.convert('RGB')
+
 def decode_image(path, size:int|None)->torch.Tensor:
     "Decode `path` to uint8 [3, size, size] RGB (`size=None` keeps the file's size); raises `DataError` naming the file if it is corrupt."
     try:
         with Image.open(path) as im:
-            im = im.convert('RGB')
+            im = _to_rgb(im)
             if size is not None: im = im.resize((size, size), Image.BICUBIC)
-            return torch.from_numpy(__import__('numpy').asarray(im).copy()).permute(2, 0, 1)
+            return torch.from_numpy(np.asarray(im).copy()).permute(2, 0, 1)
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as e:
         raise DataError(f"Cannot decode image {path}: {e}. Remove or replace the file, or pass skip_corrupt=True.") from e
 

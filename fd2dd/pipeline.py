@@ -36,6 +36,7 @@ class DataConfig(Config):
     classes: list|None = None
     per_class: int|None = None
     val_fraction: float = 0.0     # carve this share of train as a validation split (for tuning)
+    skip_corrupt: bool = False    # folders: skip undecodable images with a warning instead of stopping
     num_classes: int = 10         # synthbirds
     n_train: int = 300            # synthbirds, per class
     n_test: int = 50              # synthbirds, per class
@@ -81,6 +82,7 @@ class RunConfig(Config):
 def load_data(dc:DataConfig, return_val:bool=False)->tuple:
     "(train, test) of the configured dataset, train minus the validation share; (train, val, test) with `return_val`."
     kw = dict(classes=dc.classes, per_class=dc.per_class)
+    if dc.name != 'synthbirds': kw['skip_corrupt'] = dc.skip_corrupt
     if dc.name == 'synthbirds':
         kw.update(num_classes=dc.num_classes, n_train=dc.n_train, n_test=dc.n_test, difficulty=dc.difficulty, seed=dc.seed)
     tr = load_dataset(dc.name, dc.root, 'train', dc.size, **kw)

@@ -165,3 +165,22 @@ def test_root_without_dataset_name_is_an_imagefolder(tmp_path, capsys):
 def test_pretrained_offline_is_one_line(tmp_path, capsys, monkeypatch):
     monkeypatch.setenv('HF_HUB_OFFLINE', '1')
     fails(capsys, ['squeeze', '--out', tmp_path/'t', *TINY, '--arch', 'resnet18', '--set', 'squeeze.pretrained=true'], 'pretrained=false')
+
+def _folder(root:Path, n=3):
+    "A tiny ImageFolder (train/test, two classes, n 40x40 PNGs each)."
+    from PIL import Image
+    import numpy as np
+    g = np.random.default_rng(0)
+    for split in ('train', 'test'):
+        for c in ('ant', 'bee'):
+            (root/split/c).mkdir(parents=True)
+            for i in range(n): Image.fromarray(g.integers(0, 255, (40, 40, 3), dtype=np.uint8)).save(root/split/c/f'{i}.png')
+    return root
+
+def test_corrupt_image_in_a_folder_then_skipped(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv('FD2DD_CACHE', str(tmp_path/'cache'))
+    root = _folder(tmp_path/'imgs'); (root/'train'/'bee'/'1.png').write_bytes(b'\x89PNG truncated')
+    fails(capsys, ['squeeze', '--root', root, '--out', tmp_path/'t', *TINY], 'bee/1.png', 'data.skip_corrupt=true')
+    assert not (tmp_path/'t'/'teacher.pt').exists()
+    assert main(['squeeze', '--root', str(root), '--out', str(tmp_path/'t'), *TINY, '--set', 'data.skip_corrupt=true']) == 0
+    assert (tmp_path/'t'/'teacher.pt').exists()

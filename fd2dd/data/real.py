@@ -41,7 +41,7 @@ def decode_image(path, size:int|None)->torch.Tensor:
             if size is not None: im = im.resize((size, size), Image.BICUBIC)
             return torch.from_numpy(np.asarray(im).copy()).permute(2, 0, 1)
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as e:
-        raise DataError(f"Cannot decode image {path}: {e}. Remove or replace the file, or pass skip_corrupt=True.") from e
+        raise DataError(f"Cannot decode image {path}: {e}. Remove or replace the file, or skip such files with skip_corrupt=True (on the command line: --set data.skip_corrupt=true).") from e
 
 # %% ../../nbs/01a_data.real.ipynb #f14cb987
 def _split_dir(root:Path, split:str)->Path:

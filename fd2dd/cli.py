@@ -5,13 +5,14 @@
 # %% ../nbs/11_cli.ipynb #63409498
 from __future__ import annotations
 import argparse, sys, tempfile, typing
+from dataclasses import fields
 from pathlib import Path
 import yaml
 import fd2dd
 from .core import *
 
 # %% auto #0
-__all__ = ['build_parser', 'config_from_args', 'main']
+__all__ = ['build_parser', 'config_from_args', 'config_text', 'main']
 
 # %% ../nbs/11_cli.ipynb #cec8c5c8
 def _data_opts(p):
@@ -52,6 +53,7 @@ def build_parser()->argparse.ArgumentParser:
     r.add_argument('--out', default='runs/default', help='run folder (default runs/default)'); r.add_argument('--seeds', help='student seeds, comma separated')
     r.add_argument('--distill-seeds', help='distill seed of each run, comma separated, one per student seed (default: the student seeds)')
     rp = sub.add_parser('report', help="rebuild a run's report.md and figures"); rp.add_argument('dir', help='run folder')
+    sub.add_parser('config', help='print every setting with its default and meaning, as YAML that --config reads')
     return p
 
 # %% ../nbs/11_cli.ipynb #a826a24b
@@ -111,6 +113,25 @@ def _check_dataset(cfg):
     if cfg.data.name != 'synthbirds' and cfg.data.root and not Path(cfg.data.root).exists():
         raise DataError(f"Dataset root {cfg.data.root} does not exist: check --root.")
 
+# %% ../nbs/11_cli.ipynb #47354b94
+def _yaml_value(v)->str:
+    return yaml.safe_dump(list(v) if isinstance(v, tuple) else v, default_flow_style=True, width=10**6).strip().removesuffix('\n...').removesuffix(' ...')
+
+def config_text(cfg:Config|None=None)->str:
+    "Every field of a RunConfig (default: the defaults) as commented YAML, section by section; `--config` reads it back."
+    from fastcore.docments import docments
+    from fd2dd.pipeline import RunConfig
+    cfg = cfg or RunConfig(); lines = ['# fd2dd settings: edit, then `fd2dd run --config FILE` (or set one with --set section.field=value)']
+    def emit(c, indent):
+        doc = docments(type(c))
+        for f in fields(c):
+            v = getattr(c, f.name); note = f"  # {doc[f.name]}" if doc.get(f.name) else ''
+            if isinstance(v, Config):
+                lines.append(f"{indent}{f.name}:{note or '  # ' + (type(v).__doc__ or '').splitlines()[0]}"); emit(v, indent + '  ')
+            else: lines.append(f"{indent}{f.name}: {_yaml_value(v)}{note}")
+    emit(cfg, ''); return '\n'.join(lines) + '\n'
+
+
 # %% ../nbs/11_cli.ipynb #2918cf85
 def _cmd(a)->int:
     from fd2dd import pipeline as P
@@ -121,6 +142,8 @@ def _cmd(a)->int:
         print(f'wrote synthbirds to {root}'); return 0
     if a.cmd == 'report':
         print(f'wrote {P.write_report(a.dir)}'); return 0
+    if a.cmd == 'config':
+        print(config_text(), end=''); return 0
     cfg = config_from_args(a); _check_dataset(cfg)
     from fd2dd.distributed import init_distributed, is_main
     r, ws = init_distributed()                                      # no-op unless started by torchrun

@@ -1,6 +1,6 @@
 #!/usr/bin/env python
 """Student training against its floor on this machine: fd2dd's `train_student` (views, online teacher
-relabel, KD step) per optimiser step, against the bare work on one fixed batch (the teacher's forward
+relabel, KD step) per optimiser step, against the bare work on one fixed batch (the default teacher's forward
 plus the student's forward, backward and AdamW step, same networks, same autocast and layout).
 Throughput fraction = bare / fd2dd (1.0: nothing but the networks' own work). Random weights: speed only.
 Usage: python benchmarks/bench_floors.py [--arch convnet4 resnet18] [--size 32 64] [--batch 10] [--steps 200]
@@ -11,7 +11,7 @@ from fd2dd.core import autocast, get_device, set_quiet
 from fd2dd.data.core import ImageData, Normalize
 from fd2dd.losses import kd_loss
 from fd2dd.models.backbones import create_model
-from fd2dd.squeeze import Teacher
+from fd2dd.squeeze import SqueezeConfig, Teacher
 from fd2dd.train import TrainConfig, train_student, teacher_logits
 
 ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
@@ -22,12 +22,13 @@ ap.add_argument('--steps', type=int, default=200)
 ap.add_argument('--layout', action='store_true')
 a = ap.parse_args(); set_quiet(True)
 dev = get_device('auto'); K = 10
-KW = {'convnet4': TrainConfig().arch_kwargs, 'resnet18': {}}
+KW = {'convnet4': TrainConfig().arch_kwargs, 'resnet18': {}}               # students
+TKW = {'convnet4': SqueezeConfig().arch_kwargs, 'resnet18': {}}           # teachers (the defaults' BatchNorm ConvNet-4 with 8x8 maps)
 print(f"device {dev}, {torch.get_num_threads()} threads, batch {a.batch}, {a.steps} steps; ms per optimiser step")
 
 def bare(arch, S, cl=True, amp='auto', n=None):
     "ms per step of the bare work: teacher forward + student forward/backward/AdamW on one fixed batch."
-    t = create_model(arch, K, S, channels_last=cl, **KW.get(arch, {})).to(dev).eval()
+    t = create_model(arch, K, S, channels_last=cl, **TKW.get(arch, {})).to(dev).eval()
     s = create_model(arch, K, S, channels_last=cl, **KW.get(arch, {})).to(dev).train()
     opt = torch.optim.AdamW(s.parameters(), 1e-3, fused=dev.type in ('cpu', 'cuda'))
     x = torch.randn(a.batch, 3, S, S, device=dev)
@@ -46,7 +47,7 @@ for arch in a.arch:
         n = 3 * K                                            # IPC 3: 30 images
         data = ImageData(torch.randint(0, 256, (n, 3, S, S), dtype=torch.uint8, generator=g), torch.arange(n) % K, [str(i) for i in range(K)])
         test = ImageData(data.images[:10], data.labels[:10], data.classes)
-        teacher = Teacher(create_model(arch, K, S, **KW.get(arch, {})), data.classes, S, [0.5] * 3, [0.25] * 3).eval()
+        teacher = Teacher(create_model(arch, K, S, **TKW.get(arch, {})), data.classes, S, [0.5] * 3, [0.25] * 3).eval()
         cfg = TrainConfig(arch=arch, arch_kwargs=KW.get(arch, {}), min_steps=a.steps, avg_last=1, eval_every=10**6)
         train_student(cfg.replace(min_steps=15), data, test, teacher)          # warm-up
         t0 = time.perf_counter(); r = train_student(cfg, data, test, teacher); dt = time.perf_counter() - t0

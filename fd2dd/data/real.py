@@ -40,6 +40,9 @@ def decode_image(path, size:int|None)->torch.Tensor:
             im = _to_rgb(im)
             if size is not None: im = im.resize((size, size), Image.BICUBIC)
             return torch.from_numpy(np.asarray(im).copy()).permute(2, 0, 1)
+    except Image.DecompressionBombError as e:                     # PIL refuses images above Image.MAX_IMAGE_PIXELS
+        raise DataError(f"Image {path} is too large to decode safely ({e}). Downscale it, or raise PIL.Image.MAX_IMAGE_PIXELS "
+                        "if you trust the file, or skip such files with skip_corrupt=True (on the command line: --set data.skip_corrupt=true).") from e
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as e:
         raise DataError(f"Cannot decode image {path}: {e}. Remove or replace the file, or skip such files with skip_corrupt=True (on the command line: --set data.skip_corrupt=true).") from e
 

@@ -9,7 +9,9 @@ everything already written (a killed study resumes).
 choosing settings); --split test (default) trains on all of train and reports on the test split.
 Datasets: synthbirds (embedded), flowers12 and cifar10-mini (../shared/data, skipped when absent).
 Variants: random, rded, sre2l++, fd2, fd2-noLF (lambda_f = 0), fd2-noLS (lambda_s = 0), focusdd
-(CAL attention: a ViT observer trained from scratch on these CPU budgets carries no signal).
+(CAL attention: a ViT observer trained from scratch on these CPU budgets carries no signal), rded-f2
+(RDED's crops in FocusDD's 2x2 layout: the control that separates FocusDD's layout from its choice of
+patches); --variant NAME=METHOD:JSON adds others.
 
 Example: python benchmarks/bench_study.py --dataset synthbirds --ipc 1 3 5 --seeds 0,1,2 --out study"""
 import argparse, json, shutil, time
@@ -27,13 +29,14 @@ DATASETS = {'synthbirds': DataConfig(), 'flowers12': DataConfig(name='imagefolde
 SQUEEZE = {'flowers12': dict(epochs=30, cal_start=20)}    # 720 training images: more epochs than synthbirds' 3000
 VARIANTS = {'random': ('random', {}), 'rded': ('rded', {}), 'sre2l++': ('sre2l++', {}), 'fd2': ('fd2', {}),
             'fd2-noLF': ('fd2', {'lambda_f': 0.0}), 'fd2-noLS': ('fd2', {'lambda_s': 0.0}),
-            'focusdd': ('focusdd', {'attention': 'cal'})}
-ABLATIONS = {'fd2': ('fd2-noLF', 'fd2-noLS')}
+            'focusdd': ('focusdd', {'attention': 'cal'}), 'rded-f2': ('rded', {'factor': 2})}   # rded-f2: FocusDD's 2x2 layout, RDED's choice of crops
+ABLATIONS = {'fd2': ('fd2-noLF', 'fd2-noLS'), 'focusdd': ('rded', 'rded-f2'), 'rded-f2': ('rded',)}   # the controls of each variant
 
 def variant_cfg(cfg:RunConfig, v:str)->RunConfig:
     m, kw = VARIANTS[v]
     if m == 'focusdd': return cfg.replace(focus=cfg.focus.replace(**kw))
-    return cfg.replace(recover=cfg.recover.replace(**kw)) if kw else cfg
+    if m == 'rded': return cfg.replace(rded=cfg.rded.replace(**kw))
+    return cfg.replace(recover=cfg.recover.replace(**{k: tuple(v) if isinstance(v, list) else v for k, v in kw.items()})) if kw else cfg
 
 def study(dataset:str, ipc:int, variants:list, seeds:list, out:Path, split:str='test', cfg:RunConfig|None=None)->dict:
     "Run (or resume) one (dataset, IPC) cell of the study; returns its results dict."
@@ -46,6 +49,11 @@ def study(dataset:str, ipc:int, variants:list, seeds:list, out:Path, split:str='
     teacher = load_teacher(tdir) if (tdir/'teacher.pt').exists() else train_teacher(cfg.squeeze, tr, ev, tdir, dataset)
     cell = out/dataset/f'ipc{ipc}-{split}'; res = {'dataset': dataset, 'ipc': ipc, 'split': split, 'seeds': seeds,
         'teacher_acc': teacher.meta['test_acc'], 'config': cfg.to_dict(), 'variants': {}}
+    if getattr(ev, 'masks', None) is not None and teacher.cal is not None:   # synthbirds: where the teacher's attention falls
+        from bench_teacher_attention import attention_share
+        share, area = attention_share(teacher, ev), ev.masks[:, -1].float().mean().item()
+        res['teacher_attention'] = {'on_parts': share, 'uniform': area, 'x_uniform': share / area}
+        print(f"  teacher: top-1 {teacher.meta['test_acc']*100:.1f}%, attention on parts {share*100:.2f}% = {share/area:.1f}x uniform", flush=True)
     for v in variants:
         vc = variant_cfg(cfg, v); m = VARIANTS[v][0]; runs = []; t0 = time.time()
         for d, s in vc.runs():
@@ -63,11 +71,10 @@ def study(dataset:str, ipc:int, variants:list, seeds:list, out:Path, split:str='
 def table(res:dict)->str:
     "Markdown rows: variant | top-1 mean ± sd | vs random | vs SRe2L++ | vs ablations."
     lines = [f"{res['dataset']}, IPC {res['ipc']} ({res['split']} split; teacher {res['teacher_acc']*100:.1f}%; n = {len(res['seeds'])} paired seeds)", "",
-             "| method | top-1 (%) | vs random real | vs SRe2L++ | vs FD2 without L_F | vs FD2 without L_S |", "|---|---|---|---|---|---|"]
+             "| method | top-1 (%) | vs random real | vs SRe2L++ | vs its controls |", "|---|---|---|---|---|"]
     for v, r in res['variants'].items():
-        vs = r['vs']
-        lines.append(f"| {v} | {r['avg_mean']*100:.1f} ± {r['avg_std']*100:.1f} | {_ci(vs.get('random'))} | {_ci(vs.get('sre2l++'))} | "
-                     f"{_ci(vs.get('fd2-noLF'))} | {_ci(vs.get('fd2-noLS'))} |")
+        vs = r['vs']; ctl = '; '.join(f"{c} {_ci(vs[c])}" for c in ABLATIONS.get(v, ()) if c in vs)
+        lines.append(f"| {v} | {r['avg_mean']*100:.1f} ± {r['avg_std']*100:.1f} | {_ci(vs.get('random'))} | {_ci(vs.get('sre2l++'))} | {ctl} |")
     return '\n'.join(lines) + '\n'
 
 if __name__ == '__main__':
@@ -78,13 +85,18 @@ if __name__ == '__main__':
     ap.add_argument('--seeds', default='0,1,2')
     ap.add_argument('--split', default='test', choices=['val', 'test'])
     ap.add_argument('--set', action='append', default=[], metavar='KEY=VALUE', help='RunConfig override, as in `fd2dd run --set`')
+    ap.add_argument('--variant', action='append', default=[], metavar='NAME=METHOD:JSON',
+                    help='an extra variant, e.g. fd2-lf3=fd2:{"lambda_f": 3, "lambda_s": 0} (recover fields; focusdd: FocusConfig, rded: RDEDConfig fields)')
     ap.add_argument('--out', default='study')
+    ap.add_argument('--key', help='name of the cell in --summary (default: dataset/ipcK/split)')
     ap.add_argument('--summary', default=str(Path(__file__).parent/'results'/'study.json'),
                     help='JSON file that collects every cell (read by nbs/tutorials/quality_study.ipynb and BENCHMARKS.md)')
     a = ap.parse_args()
     from fd2dd.cli import _set
     import yaml
     base = RunConfig()
+    for spec in a.variant:
+        name, rest = spec.split('=', 1); m, kw = rest.split(':', 1); VARIANTS[name] = (m, json.loads(kw))
     for kv in a.set: k, v = kv.split('=', 1); _set(base, k, yaml.safe_load(v))
     for ds in a.dataset:
         if DATASETS[ds].root and not Path(DATASETS[ds].root).exists(): print(f'{ds}: {DATASETS[ds].root} not found, skipped'); continue
@@ -92,5 +104,5 @@ if __name__ == '__main__':
             r = study(ds, k, a.methods.split(','), [int(s) for s in a.seeds.split(',')], Path(a.out), a.split, base)
             print(table(r), flush=True)
             summ = load_json(a.summary) if Path(a.summary).exists() else {}
-            summ[f"{ds}/ipc{k}/{a.split}"] = {kk: r[kk] for kk in ('dataset', 'ipc', 'split', 'seeds', 'teacher_acc', 'variants')}
+            summ[a.key or f"{ds}/ipc{k}/{a.split}"] = {kk: r[kk] for kk in ('dataset', 'ipc', 'split', 'seeds', 'teacher_acc', 'teacher_attention', 'variants', 'config') if kk in r}
             save_json(summ, a.summary)

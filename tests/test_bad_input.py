@@ -184,3 +184,22 @@ def test_corrupt_image_in_a_folder_then_skipped(tmp_path, capsys, monkeypatch):
     assert not (tmp_path/'t'/'teacher.pt').exists()
     assert main(['squeeze', '--root', str(root), '--out', str(tmp_path/'t'), *TINY, '--set', 'data.skip_corrupt=true']) == 0
     assert (tmp_path/'t'/'teacher.pt').exists()
+
+@pytest.mark.parametrize('kind', ['dangling', 'loop'])
+def test_broken_symlink_in_a_folder_then_skipped(tmp_path, capsys, monkeypatch, kind):
+    monkeypatch.setenv('FD2DD_CACHE', str(tmp_path/'cache'))
+    root = _folder(tmp_path/'imgs'); link = root/'train'/'ant'/'9.png'
+    link.symlink_to(tmp_path/'gone.png' if kind == 'dangling' else link)
+    fails(capsys, ['squeeze', '--root', root, '--out', tmp_path/'t', *TINY], 'ant/9.png', 'symlink', 'data.skip_corrupt=true')
+    with pytest.warns(UserWarning, match='9.png'):
+        assert main(['squeeze', '--root', str(root), '--out', str(tmp_path/'t'), *TINY, '--set', 'data.skip_corrupt=true']) == 0
+
+@pytest.mark.parametrize('method', ['random', 'fd2'])
+def test_a_finished_set_is_a_plain_imagefolder(work, tmp_path, method):
+    "torchvision's ImageFolder opens a finished set with the right labels: no cache or hidden folder is left in it."
+    from torchvision.datasets import ImageFolder
+    out = tmp_path/'set'
+    assert main(['distill', '--teacher', str(work/'t'), '--method', method, '--ipc', '2', '--out', str(out), *TINY]) == 0
+    ds = ImageFolder(out); names = json.loads((out/'classes.json').read_text())
+    assert ds.classes == [f'{c:03d}' for c in range(len(names))] and [y for _, y in ds.samples] == [c for c in range(len(names)) for _ in range(2)]
+    assert not [p for p in out.iterdir() if p.name.startswith('.')]

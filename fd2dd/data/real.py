@@ -56,13 +56,19 @@ def _split_dir(root:Path, split:str)->Path:
     raise DataError(f"{root} has no '{split}' folder (found {have}); an ImageFolder root needs {root}/train and {root}/test (or val).")
 
 @register_dataset('imagefolder')
-def _imagefolder(root, split, **kw):
+def _imagefolder(root, split, skip_corrupt=False, **kw):
     d = _split_dir(Path(root), split)
     classes = sorted(p.name for p in d.iterdir() if p.is_dir())
     if not classes: raise DataError(f"{d} holds no class folders: expected {d}/<class>/<image>.")
     files, labels = [], []
     for i, c in enumerate(classes):
         fs = sorted(p for p in (d/c).iterdir() if p.suffix.lower() in IMG_EXTS)
+        bad = [p for p in fs if not p.is_file()]   # a dangling or looping symlink, or a folder named like an image
+        if bad and not skip_corrupt:
+            raise DataError(f"{bad[0]} is not a readable file (a broken or looping symlink?): fix or remove it, "
+                            f"or set data.skip_corrupt=true to skip it ({len(bad)} such entries in {d/c}).")
+        for p in bad: warnings.warn(f"skipping {p}: not a readable file (a broken or looping symlink?)")
+        fs = [p for p in fs if p not in bad]
         if not fs: raise DataError(f"Class folder {d/c} holds no images ({', '.join(IMG_EXTS)}): add images or remove the folder.")
         files += fs; labels += [i] * len(fs)
     return files, labels, classes
@@ -130,7 +136,7 @@ def load_dataset(name:str, root=None, split:str='train', size:int=64,
         return _select(d, classes, per_class, name)
     if name not in DATASETS: raise ConfigError(f"Unknown dataset {name!r}; valid: {', '.join(['synthbirds'] + sorted(DATASETS))}.")
     if name == 'imagefolder' and root is None: raise DataError("The imagefolder dataset needs a root folder (--root PATH).")
-    src, labels, all_classes = DATASETS[name](root, split, download=download)
+    src, labels, all_classes = DATASETS[name](root, split, download=download, skip_corrupt=skip_corrupt)
     key = hashlib.sha1(repr((name, str(Path(root).resolve()) if root else None, split, size, skip_corrupt,
                              [(str(f), f.stat().st_mtime_ns) for f in src] if labels is not None else len(src))).encode()).hexdigest()[:16]
     cp = cache_dir()/f'{name}-{split}-{size}-{key}.pt'

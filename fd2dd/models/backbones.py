@@ -53,8 +53,12 @@ class Net(nn.Module):
     "Uniform wrapper: `forward(x)` gives logits; `forward(x, features=True)` gives (logits, fmap [B,C,h,w])."
     def __init__(self, body:nn.Module, arch:str, is_vit:bool=False, channels_last:bool=False):
         super().__init__()
-        self.body, self.arch, self.is_vit, self.channels_last = body, arch, is_vit, channels_last
-        if channels_last: self.to(memory_format=torch.channels_last)
+        self.body, self.arch, self.is_vit = body, arch, is_vit
+        self.use_channels_last(channels_last)
+    def use_channels_last(self, on:bool=True):
+        "Keep weights and inputs in the channels-last layout (CNNs; a ViT ignores it). Returns self."
+        self.channels_last = on and not self.is_vit
+        return self.to(memory_format=torch.channels_last if self.channels_last else torch.contiguous_format)
     def _in(self, x): return x.contiguous(memory_format=torch.channels_last) if self.channels_last and x.ndim == 4 else x
     @property
     def num_features(self)->int: return self.body.num_features
@@ -79,9 +83,7 @@ def _small_stem_resnet(m):
 
 def create_model(name:str, num_classes:int, size:int=64, pretrained:bool=False, channels_last:bool=True, **kw)->Net:
     "Build `name` (see `ARCHS`) for `num_classes` at input `size`; small-input variants for size <= 64; CNNs in channels-last layout."
-    m = _created(name, num_classes, size, pretrained, **kw)
-    if channels_last and not m.is_vit: m.channels_last = True; m.to(memory_format=torch.channels_last)
-    return m
+    return _created(name, num_classes, size, pretrained, **kw).use_channels_last(channels_last)
 
 def _created(name, num_classes, size, pretrained, **kw):
     if not pretrained: return _create(name, num_classes, size, False, **kw)

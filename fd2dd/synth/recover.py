@@ -4,7 +4,7 @@
 
 # %% ../../nbs/05_synth.recover.ipynb #d62c8371
 from __future__ import annotations
-import math, time, warnings
+import math, shutil, time, warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 import torch, torch.nn.functional as F
@@ -166,6 +166,7 @@ def recover(teacher, data:ImageData, ipc:int, cfg:RecoverConfig, out, meta:dict|
     bar.close()
     barrier()                                                          # every rank's images are written
     w.finish(seconds=round(time.time() - t0, 1), final_terms=log[-1] if log else None)
+    if is_main(): shutil.rmtree(Path(out)/'.fd2_maps', ignore_errors=True)   # resume state only: a finished set is a plain ImageFolder
     return Path(out)
 
 class _MapMemory:

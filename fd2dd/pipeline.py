@@ -4,7 +4,7 @@
 
 # %% ../nbs/10_pipeline.ipynb #880f92bc
 from __future__ import annotations
-import json, time, warnings
+import csv, io, json, time, warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 import torch
@@ -22,7 +22,8 @@ from .distributed import is_main, barrier
 
 # %% auto #0
 __all__ = ['ALL_METHODS', 'READOUT', 'BASELINES', 'DataConfig', 'RunConfig', 'load_data', 'get_teacher', 'get_observer',
-           'distill', 'evaluate', 'summarize', 'run', 'write_report']
+           'distill', 'evaluate', 'history_csv', 'save_student', 'load_student', 'summarize', 'run', 'precision_of',
+           'write_report']
 
 # %% ../nbs/10_pipeline.ipynb #7df8b03c
 ALL_METHODS = ('random',) + RECOVER_METHODS + ('rded', 'focusdd')
@@ -153,10 +154,36 @@ def evaluate(dist_dir:Path, teacher, test:ImageData, cfg:TrainConfig, seed:int, 
     tc = cfg.replace(seed=seed, device=device)
     if meta.get('method') == 'rded' and meta.get('config', {}).get('factor', 1) > 1: tc = tc.replace(shuffle_factor=meta['config']['factor'])
     r = train_student(tc, d, test, teacher, desc=f"student {meta.get('method')} s{seed}")
-    r.pop('model'); r.update(method=meta.get('method'), ipc=meta.get('ipc'), seed=seed, distill_seed=meta.get('seed'), distilled=str(dist_dir))
-    if out_json is not None and is_main(): save_json(r, out_json)
+    model = r.pop('model'); r.update(method=meta.get('method'), ipc=meta.get('ipc'), seed=seed, distill_seed=meta.get('seed'), distilled=str(dist_dir))
+    if out_json is not None and is_main():
+        out_json = Path(out_json); save_student(model, tc, d, out_json.with_suffix('.pt'))
+        atomic_write_text(out_json.with_suffix('.csv'), history_csv(r['history']))
+        save_json(r, out_json)                                         # last: its presence marks the student as done
     barrier()
     return r
+
+# %% ../nbs/10_pipeline.ipynb #ebc36a10
+def history_csv(history:list)->str:
+    "A student's per-epoch history [{epoch, loss, test_acc?}] as CSV text; test_acc is empty where it was not measured."
+    buf = io.StringIO(); w = csv.writer(buf, lineterminator='\n'); w.writerow(['epoch', 'loss', 'test_acc'])
+    for h in history: w.writerow([h['epoch'], f"{h['loss']:.6g}", '' if h.get('test_acc') is None else f"{h['test_acc']:.4f}"])
+    return buf.getvalue()
+
+def save_student(model, cfg:TrainConfig, data:ImageData, path:Path):
+    "Save a trained student with what rebuilds it: architecture, its arguments, classes and input size."
+    save_torch({'format': 'fd2dd-student/1', 'arch': cfg.arch, 'arch_kwargs': dict(cfg.arch_kwargs), 'classes': list(data.classes),
+                'size': data.size, 'state_dict': {k: v.detach().cpu().contiguous() for k, v in model.state_dict().items()}}, path)
+
+def load_student(path, device='cpu'):
+    "The student saved by `evaluate` (`eval/<name>.pt`), in eval mode, with `.classes` and `.size`."
+    from fd2dd.models.backbones import create_model
+    try: ck = torch.load(path, map_location='cpu', weights_only=True)
+    except Exception as e: raise CheckpointError(f"Cannot read student checkpoint {path} ({type(e).__name__}): train it again with `fd2dd evaluate`.") from None
+    if not isinstance(ck, dict) or ck.get('format') != 'fd2dd-student/1':
+        raise CheckpointError(f"{path} is not an fd2dd student checkpoint: train it again with `fd2dd evaluate`.")
+    m = create_model(ck['arch'], len(ck['classes']), ck['size'], **ck['arch_kwargs'])
+    m.load_state_dict(ck['state_dict']); m.classes, m.size = ck['classes'], ck['size']
+    return m.to(get_device(device)).eval()
 
 # %% ../nbs/10_pipeline.ipynb #3502f909
 READOUT = 'avg'   # what tables rank by: each student's mean test accuracy over its last `train.avg_last` epochs
@@ -189,10 +216,12 @@ def run(cfg:RunConfig, out)->dict:
     train, test = load_data(cfg.data)
     teacher = get_teacher(cfg, out, train, test)
     res = {'config': cfg.to_dict(), 'fd2dd_version': fd2dd.__version__, 'readout': READOUT, 'teacher': {
-        'arch': teacher.net.arch, 'test_acc': teacher.meta.get('test_acc'), 'cal': teacher.cal is not None}, 'methods': {}}
+        'arch': teacher.net.arch, 'test_acc': teacher.meta.get('test_acc'), 'cal': teacher.cal is not None}, 'methods': {},
+        'machine': precision_of(cfg)}
     tp = out/'teacher'/'teacher.pt'
     for m in cfg.methods:
         obs = get_observer(cfg, out, train, test) if m == 'focusdd' and cfg.focus.attention == 'vit' else None
+        if obs is not None: res['observer'] = {'arch': obs.net.arch, 'test_acc': obs.meta.get('test_acc')}
         runs, t_dist, t_eval = [], 0., 0.
         for d, s in cfg.runs():
             t1 = time.time()
@@ -210,6 +239,11 @@ def run(cfg:RunConfig, out)->dict:
     if is_main(): save_json(res, out/'results.json'); write_report(out)
     barrier()
     return res
+
+def precision_of(cfg:RunConfig)->dict:
+    "The device and the arithmetic each stage uses here (autocast follows the hardware when amp='auto')."
+    dev = get_device(cfg.device); name = lambda amp: {None: 'fp32', torch.bfloat16: 'bf16 autocast', torch.float16: 'fp16 autocast'}[amp_dtype(dev, amp)]
+    return {'device': str(dev), 'teacher': name(cfg.squeeze.amp), 'recover': name(cfg.recover.amp), 'students': name(cfg.train.amp)}
 
 def _ci(p:dict|None)->str:
     "A paired difference as '+2.3 [+0.4, +4.2]' in points ('+2.3 (n = 1)' without an interval)."
@@ -237,6 +271,13 @@ def write_report(out)->Path:
              f"Students: `{tc['arch']}` trained from scratch on the distilled images with the teacher's soft labels (T = {tc['T']}), "
              f"batch {tc['batch_size']}, at least {tc.get('min_steps', 0)} optimiser steps "
              f"({', '.join(sorted({str(r['budget']['epochs']) for r in ms.values()}))} epochs here).", "",
+             f"Data: {cfg['data'].get('root') or 'embedded (procedural, made in memory)'}; classes: "
+             f"{', '.join(teacher.classes[:12])}{f' and {len(teacher.classes) - 12} more' if len(teacher.classes) > 12 else ''}.", ""]
+    if 'machine' in res:
+        p = res['machine']; lines += [f"Ran on `{p['device']}`: teacher in {p['teacher']}, recover in {p['recover']}, students and relabelling in {p['students']}.", ""]
+    if 'observer' in res:
+        lines += [f"FocusDD's observer `{res['observer']['arch']}`: test accuracy {res['observer']['test_acc']*100:.1f}% (chance {100/len(teacher.classes):.1f}%).", ""]
+    lines += [
              f"**Protocol.** n = {n} runs per method, (distill seed, student seed) = {', '.join(f'({d}, {s})' for d, s in pairs)}, "
              f"the same pairs for every method. A run's accuracy is the mean test top-1 over the "
              f"student's last {tc.get('avg_last', 1)} epochs; the table gives mean ± sd over runs, and each difference is the mean paired "

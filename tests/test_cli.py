@@ -42,6 +42,13 @@ def test_run_and_report(tmp_path):
     fd2dd('run', '--out', tmp_path/'run', '--ipc', 1, '--methods', 'fd2,random', *TINY)
     rep = (tmp_path/'run'/'report.md').read_text()
     assert '| fd2 |' in rep and '| random |' in rep
+    assert 'chance 33.3%' in rep and 'classes: ' in rep and 'students and relabelling in ' in rep   # what a reader needs to judge the numbers
+    evs = sorted((tmp_path/'run'/'eval').glob('*.json'))                      # each student: json, per-epoch csv, weights
+    assert evs and all(e.with_suffix('.csv').exists() and e.with_suffix('.pt').exists() for e in evs)
+    assert (evs[0].with_suffix('.csv')).read_text().splitlines()[0] == 'epoch,loss,test_acc'
+    assert len((evs[0].with_suffix('.csv')).read_text().splitlines()) == 1 + len(json.loads(evs[0].read_text())['history'])
+    from fd2dd import load_student
+    assert len(load_student(evs[0].with_suffix('.pt')).classes) == 3
     (tmp_path/'run'/'report.md').unlink()
     fd2dd('report', tmp_path/'run'); assert (tmp_path/'run'/'report.md').exists()
     assert (tmp_path/'run'/'config.yaml').exists()

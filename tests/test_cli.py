@@ -89,3 +89,17 @@ def test_squeeze_resumes_after_kill(tmp_path):
     fd2dd(*args[1:3], tmp_path/'u', *args[4:])
     u = load_teacher(tmp_path/'u')
     for (k, a), b in zip(t.state_dict().items(), u.state_dict().values()): assert torch.equal(a, b), k
+
+def test_run_resumes_after_kill_to_the_same_results(tmp_path):
+    "Kill `fd2dd run` once its first student is done (mid-way through the methods), resume: the results equal an uninterrupted run's."
+    args = ['run', '--ipc', 1, '--methods', 'fd2,random', '--seeds', '0,1', *TINY]
+    p = subprocess.Popen([FD2DD, *map(str, args), '--out', str(tmp_path/'k')], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                         env={**os.environ, 'HF_HUB_OFFLINE': '1'})
+    t0 = time.time()
+    while not list((tmp_path/'k').glob('eval/*.json')) and time.time() - t0 < 300 and p.poll() is None: time.sleep(0.05)
+    p.send_signal(signal.SIGKILL); p.wait()
+    if (tmp_path/'k'/'results.json').exists(): pytest.skip('the run finished before the kill')
+    assert list((tmp_path/'k').glob('eval/*.json')), 'no student finished before the kill'
+    fd2dd(*args, '--out', tmp_path/'k'); fd2dd(*args, '--out', tmp_path/'u')
+    k, u = (json.loads((tmp_path/d/'results.json').read_text())['methods'] for d in ('k', 'u'))
+    assert {m: [r['avg'] for r in v['runs']] for m, v in k.items()} == {m: [r['avg'] for r in v['runs']] for m, v in u.items()}

@@ -52,6 +52,18 @@ def build_parser()->argparse.ArgumentParser:
     r.add_argument('--methods', help='comma separated methods (default fd2,sre2l++,random)'); r.add_argument('--ipc', type=int, help='images per class')
     r.add_argument('--out', default='runs/default', help='run folder (default runs/default)'); r.add_argument('--seeds', help='student seeds, comma separated')
     r.add_argument('--distill-seeds', help='distill seed of each run, comma separated, one per student seed (default: the student seeds)')
+    it = sub.add_parser('import-teacher', help='make an fd2dd teacher from weights trained elsewhere (torchvision, timm, a state dict)')
+    _data_opts(it); _common(it)
+    it.add_argument('checkpoint', help='a state dict (.pt, .pth or .safetensors; pickled modules are refused)')
+    it.add_argument('--arch', required=True, help='the network the weights fit: a preset (resnet18, ...) or any timm model name')
+    it.add_argument('--out', required=True, help='output folder: writes OUT/teacher.pt (a run folder\'s teacher/ to use it in `fd2dd run`)')
+    it.add_argument('--mean', help='normalisation mean the weights were trained with, e.g. 0.485,0.456,0.406 (default ImageNet)')
+    it.add_argument('--std', help='normalisation std, e.g. 0.229,0.224,0.225 (default ImageNet)')
+    x = sub.add_parser('export', help='write a distilled set for another tool (DD-Ranking)')
+    x.add_argument('distilled', help='distilled set folder'); x.add_argument('--teacher', required=True, help='the teacher that made the set')
+    x.add_argument('--out', required=True, help='output folder'); x.add_argument('--format', default='ddranking', choices=['ddranking'],
+                   help='ddranking: images.pt (normalised, class-major) and labels.pt (teacher logits), as DD-Ranking v0.2 reads them')
+    x.add_argument('--device', help="'auto' (default), 'cpu', 'cuda', 'cuda:N' or 'mps'")
     rp = sub.add_parser('report', help="rebuild a run's report.md and figures"); rp.add_argument('dir', help='run folder')
     sub.add_parser('config', help='print every setting with its default and meaning, as YAML that --config reads')
     return p
@@ -133,6 +145,13 @@ def config_text(cfg:Config|None=None)->str:
 
 
 # %% ../nbs/11_cli.ipynb #2918cf85
+def _floats(v, opt, default)->tuple:
+    if v is None: return tuple(default)
+    try: xs = tuple(float(s) for s in v.split(','))
+    except ValueError: xs = ()
+    if len(xs) != 3: raise ConfigError(f"{opt} takes three comma-separated numbers (one per RGB channel), got {v!r}.")
+    return xs
+
 def _cmd(a)->int:
     from fd2dd import pipeline as P
     if a.cmd == 'data':
@@ -144,6 +163,12 @@ def _cmd(a)->int:
         print(f'wrote {P.write_report(a.dir)}'); return 0
     if a.cmd == 'config':
         print(config_text(), end=''); return 0
+    if a.cmd == 'export':
+        from fd2dd.squeeze import load_teacher
+        from fd2dd.distilled import export_ddranking
+        _check_out(Path(a.out), 'images.pt')
+        t = load_teacher(a.teacher, a.device or 'auto')
+        print(f'wrote {export_ddranking(a.distilled, t, a.out)} (images.pt, labels.pt, ddranking.json)'); return 0
     cfg = config_from_args(a); _check_dataset(cfg)
     from fd2dd.distributed import init_distributed, is_main
     r, ws = init_distributed()                                      # no-op unless started by torchrun
@@ -160,6 +185,14 @@ def _cmd(a)->int:
         train, test = P.load_data(cfg.data)
         t = train_teacher(cfg.squeeze.replace(device=cfg.device), train, test, a.out, dataset=cfg.data.name)
         print(f"wrote {Path(a.out)/'teacher.pt'} (test accuracy {t.meta['test_acc']*100:.1f}%)"); return 0
+    if a.cmd == 'import-teacher':
+        from fd2dd.squeeze import import_teacher, IMAGENET_MEAN, IMAGENET_STD
+        _check_out(Path(a.out), 'teacher.pt')
+        train, test = P.load_data(cfg.data)
+        ms = [_floats(v, opt, d) for v, opt, d in ((a.mean, '--mean', IMAGENET_MEAN), (a.std, '--std', IMAGENET_STD))]
+        t = import_teacher(a.checkpoint, a.arch, train.classes, cfg.data.size, *ms, test=test, train=train, out=a.out)
+        print(f"wrote {Path(a.out)/'teacher.pt'} ({a.arch}, {len(t.classes)} classes, {t.size} px, "
+              f"test accuracy {t.meta['test_acc']*100:.1f}%; no CAL head: every method but fd2)"); return 0
     from fd2dd.squeeze import load_teacher
     teacher = load_teacher(a.teacher, cfg.device)
     given = a.size is not None or any(kv.split('=', 1)[0].strip() == 'data.size' for kv in a.set)

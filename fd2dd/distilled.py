@@ -13,7 +13,8 @@ from .data.core import ImageData, check_classes
 from .data.real import decode_image
 
 # %% auto #0
-__all__ = ['file_hash', 'image_path', 'DistilledWriter', 'load_distilled', 'export_tensors', 'import_tensors', 'ipc_prefix']
+__all__ = ['file_hash', 'image_path', 'DistilledWriter', 'load_distilled', 'export_tensors', 'import_tensors', 'ipc_prefix',
+           'export_ddranking']
 
 # %% ../nbs/06_distilled.ipynb #b34e6740
 def file_hash(path, n:int=16)->str:
@@ -123,3 +124,25 @@ def ipc_prefix(src, dst, ipc:int)->Path:
     for c in range(d.num_classes):
         for j, i in enumerate(d.indices_of(c)[:ipc].tolist()): w.put(c, j, d.images[i])
     w.finish(); return Path(dst)
+
+# %% ../nbs/06_distilled.ipynb #181abc9c
+@torch.no_grad()
+def export_ddranking(root, # a distilled set folder
+                     teacher, # the teacher that made it (`fd2dd.squeeze.Teacher`): its normalisation and soft labels
+                     out, # folder for images.pt, labels.pt and ddranking.json
+                     bs:int=256)->Path:
+    "Write what DD-Ranking reads: normalised class-major `images.pt` [N,3,S,S] and `labels.pt`, the teacher's logits [N,K]."
+    d, meta = load_distilled(root, classes=teacher.classes)
+    if d.size != teacher.size:
+        raise CheckpointError(f"{root} holds {d.size} px images but the teacher takes {teacher.size} px: export with the teacher that made the set.")
+    order = torch.argsort(d.labels, stable=True)             # class-major, image order kept within a class
+    dev = next(teacher.parameters()).device; teacher.eval()
+    x = torch.cat([teacher.norm(d.images[order[i:i + bs]].to(dev)).cpu() for i in range(0, len(order), bs)])
+    logits = torch.cat([teacher(x[i:i + bs].to(dev)).float().cpu() for i in range(0, len(x), bs)])
+    out = Path(out)
+    save_torch(x, out/'images.pt'); save_torch(logits, out/'labels.pt')
+    save_json({'format': 'ddranking-0.2 tensors', 'classes': d.classes, 'ipc': meta.get('ipc'), 'size': d.size,
+               'mean': teacher.norm.mean.flatten().tolist(), 'std': teacher.norm.std.flatten().tolist(), 'method': meta.get('method'),
+               'hard_labels': d.labels[order].tolist(), 'soft_label_mode': 'S', 'labels': 'teacher logits, one row per image'},
+              out/'ddranking.json')
+    return out

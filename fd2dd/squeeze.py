@@ -12,13 +12,13 @@ import fd2dd
 from .core import *
 from .data.core import ImageData, Normalize, batches, check_classes
 from .data.augment import random_resized_crop
-from .models.backbones import create_model
+from .models.backbones import create_model, is_arch
 from .models.cal import CALHead, cal_loss, crop_drop, update_centers
 from .distributed import ddp, sync_buffers, epoch_indices, is_main, barrier, rank
 
 # %% auto #0
-__all__ = ['Teacher', 'teacher_state', 'build_teacher', 'load_teacher', 'accuracy', 'SqueezeConfig', 'TeacherStep',
-           'data_identity', 'train_teacher']
+__all__ = ['IMAGENET_MEAN', 'IMAGENET_STD', 'Teacher', 'teacher_state', 'build_teacher', 'load_teacher', 'accuracy',
+           'SqueezeConfig', 'TeacherStep', 'data_identity', 'train_teacher', 'state_dict_of', 'import_teacher']
 
 # %% ../nbs/03_squeeze.ipynb #3e2bbdf5
 class Teacher(nn.Module):
@@ -106,7 +106,8 @@ class SqueezeConfig(Config):
     seed: int = 0
     device: str = 'auto'
     def __post_init__(self):
-        self.check(epochs=(lambda v: v >= 1, 'at least 1'), batch_size=(lambda v: v >= 1, 'at least 1'), lr=(lambda v: v > 0, 'positive'),
+        self.check(arch=(is_arch, 'a preset (convnet, convnet4, resnet18, resnet50, mobilenetv2, vit_tiny, vit_small) or a timm model name'),
+                   epochs=(lambda v: v >= 1, 'at least 1'), batch_size=(lambda v: v >= 1, 'at least 1'), lr=(lambda v: v > 0, 'positive'),
                    optimizer=(lambda v: v in ('adamw', 'sgd'), "'adamw' or 'sgd'"), M=(lambda v: v >= 1, 'at least 1'),
                    r=(lambda v: 0 <= v <= 1, 'in [0, 1]'), center_rule=(lambda v: v in ('reference', 'ema'), "'reference' or 'ema'"),
                    counterfactual=(lambda v: v in ('random', 'uniform', 'reversed', 'shuffle'), "'random', 'uniform', 'reversed' or 'shuffle'"),
@@ -194,4 +195,74 @@ def train_teacher(cfg:SqueezeConfig, train:ImageData, test:ImageData, out:str|Pa
     if 'test_acc' not in t.meta: t.meta.update(test_acc=accuracy(t, test, norm, device=device), history=hist)
     if out is not None and is_main(): save_torch(teacher_state(t), Path(out)/'teacher.pt')
     barrier()
+    return t
+
+# %% ../nbs/03_squeeze.ipynb #d1ed4ec4
+IMAGENET_MEAN, IMAGENET_STD = (0.485, 0.456, 0.406), (0.229, 0.224, 0.225)
+_WRAPPERS = ('module.', '_orig_mod.', 'net.body.', 'body.', 'model.')
+
+def state_dict_of(src)->dict:
+    "The weights in `src`: an `nn.Module`, a state dict, a checkpoint dict holding one, or a file of either (.pt/.pth/.safetensors)."
+    if isinstance(src, nn.Module): sd = src.state_dict()
+    elif isinstance(src, dict): sd = src
+    else:
+        path = Path(src)
+        if not path.is_file(): raise CheckpointError(f"Checkpoint {path} does not exist.")
+        try:
+            if path.suffix == '.safetensors':
+                from safetensors.torch import load_file
+                sd = load_file(str(path))
+            else: sd = load_torch(path)
+        except Exception as e:
+            raise CheckpointError(f"{path} cannot be read as weights ({type(e).__name__}: {str(e).splitlines()[0][:100]}): fd2dd loads weights only, "
+                                  "never pickled code; save `model.state_dict()` with torch.save, or pass the model itself from Python.") from None
+    for k in ('state_dict', 'model', 'model_state_dict', 'net'):
+        if isinstance(sd, dict) and isinstance(sd.get(k), dict): sd = sd[k]; break
+    if not isinstance(sd, dict) or not sd or not all(isinstance(v, torch.Tensor) for v in sd.values()):
+        raise CheckpointError(f"{src} holds no state dict (a dict of tensors): save `model.state_dict()` with torch.save.")
+    for w in _WRAPPERS:                                       # unwrap DataParallel, torch.compile, fd2dd's own Net
+        if all(k.startswith(w) for k in sd): sd = {k[len(w):]: v for k, v in sd.items()}
+    return sd
+
+def _classifier_keys(body:nn.Module)->set:
+    head = body.get_classifier() if hasattr(body, 'get_classifier') else getattr(body, 'fc', None)
+    names = {id(p): n for n, p in body.named_parameters()}
+    return {names[id(p)] for p in head.parameters()} if isinstance(head, nn.Module) else set()
+
+def import_teacher(src, # weights: an nn.Module, a state dict, or a .pt/.pth/.safetensors file of one
+                   arch:str, # fd2dd's name of the network the weights fit (a preset or a timm model name)
+                   classes:list, # the class names, in the order of the classifier's outputs
+                   size:int, # input size the teacher works at
+                   mean=IMAGENET_MEAN, std=IMAGENET_STD, # the normalisation the weights were trained with
+                   arch_kwargs:dict|None=None, test:ImageData|None=None, # test split: its accuracy goes into the checkpoint
+                   train:ImageData|None=None, # training data the teacher is for (recorded, so a run refuses other data)
+                   out=None, # folder: writes out/teacher.pt
+                  )->Teacher:
+    "An fd2dd teacher (no CAL head) from weights trained elsewhere; one-line errors for weights that do not fit."
+    sd = state_dict_of(src)
+    net = create_model(arch, len(classes), size, channels_last=False, **(arch_kwargs or {}))
+    want = net.body.state_dict(); head = _classifier_keys(net.body)
+    bad = [k for k in want if k in sd and sd[k].shape != want[k].shape]
+    for k in bad:
+        if k in head and sd[k].shape[0] != len(classes):
+            raise CheckpointError(f"The checkpoint's classifier ({k}) has {sd[k].shape[0]} outputs but the data has {len(classes)} classes: "
+                                  "fine-tune the model on these classes first (a teacher must predict them).")
+    if bad:
+        k = bad[0]; hint = (f"; at {size} px fd2dd builds {arch} with a 3x3 stride-1 stem for small inputs: import at the size the weights "
+                            "were trained for (e.g. --size 224)") if size <= 64 and arch in ('resnet18', 'resnet50', 'mobilenetv2') else \
+               ': is --arch the network these weights come from?'
+        raise CheckpointError(f"{k} is {list(sd[k].shape)} in the checkpoint but {list(want[k].shape)} in fd2dd's {arch} at {size} px{hint}")
+    miss, extra = [k for k in want if k not in sd], [k for k in sd if k not in want]
+    if miss or extra:
+        raise CheckpointError(f"The checkpoint does not fit fd2dd's {arch}: missing {miss[:4]}{'...' if len(miss) > 4 else ''}, "
+                              f"unexpected {extra[:4]}{'...' if len(extra) > 4 else ''}: is --arch the network these weights come from?")
+    net.body.load_state_dict(sd); net.use_channels_last(True)
+    src_name = type(src).__name__ if isinstance(src, (nn.Module, dict)) else str(src)
+    meta = {'arch_kwargs': dict(arch_kwargs or {}), 'imported_from': src_name, 'dataset': getattr(train, 'name', '')}
+    if train is not None: check_classes(list(classes), train.classes, 'training data', 'classes given'); meta['data'] = data_identity(train)
+    t = Teacher(net, classes, size, mean, std, None, meta).eval()
+    if test is not None:
+        check_classes(list(classes), test.classes, 'test data', 'classes given')
+        t.meta['test_acc'] = accuracy(t.net, test, t.norm)
+    if out is not None: save_torch(teacher_state(t), Path(out)/'teacher.pt')
     return t

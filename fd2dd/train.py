@@ -11,7 +11,7 @@ from .core import *
 from .data.core import ImageData, Normalize, batches, check_classes
 from .data.augment import crop_resize, flip, shuffle_patches, cutmix_boxes, cutmix
 from .losses import kd_loss
-from .models.backbones import create_model
+from .models.backbones import create_model, is_arch
 from .squeeze import accuracy
 from .distributed import ddp, epoch_indices, rank, sync_buffers, world_size
 
@@ -46,7 +46,8 @@ class TrainConfig(Config):
         spe = math.ceil(math.ceil(n / world_size()) / self.batch_size)
         return max(self.epochs, math.ceil(self.min_steps / max(spe, 1)))
     def __post_init__(self):
-        self.check(epochs=(lambda v: v >= 1, 'at least 1'), batch_size=(lambda v: v >= 1, 'at least 1'), lr=(lambda v: v > 0, 'positive'),
+        self.check(arch=(is_arch, 'a preset (convnet, convnet4, resnet18, resnet50, mobilenetv2, vit_tiny, vit_small) or a timm model name'),
+                   epochs=(lambda v: v >= 1, 'at least 1'), batch_size=(lambda v: v >= 1, 'at least 1'), lr=(lambda v: v > 0, 'positive'),
                    min_steps=(lambda v: v >= 0, 'at least 0'), avg_last=(lambda v: v >= 1, 'at least 1'), eval_every=(lambda v: v >= 1, 'at least 1'),
                    labels=(lambda v: v in ('soft', 'hard'), "'soft' or 'hard'"), bn_mode=(lambda v: v in ('eval', 'batch'), "'eval' or 'batch'"),
                    T=(lambda v: v > 0, 'positive'), eta=(lambda v: v >= 1, 'at least 1'), cutmix=(lambda v: 0 <= v <= 1, 'in [0, 1]'),

@@ -103,3 +103,27 @@ def test_run_resumes_after_kill_to_the_same_results(tmp_path):
     fd2dd(*args, '--out', tmp_path/'k'); fd2dd(*args, '--out', tmp_path/'u')
     k, u = (json.loads((tmp_path/d/'results.json').read_text())['methods'] for d in ('k', 'u'))
     assert {m: [r['avg'] for r in v['runs']] for m, v in k.items()} == {m: [r['avg'] for r in v['runs']] for m, v in u.items()}
+
+def test_bring_your_own_teacher_student_and_export(tmp_path):
+    "A torchvision checkpoint becomes the run's teacher, a timm model outside the presets is the student, the set exports for DD-Ranking."
+    import torchvision
+    torch.save(torchvision.models.resnet18(num_classes=3).state_dict(), tmp_path/'tv.pth')
+    tiny = [a.replace('32', '72') if a == '32' else a for a in TINY]                   # 72 px: torchvision's ImageNet stem
+    fd2dd('import-teacher', tmp_path/'tv.pth', '--arch', 'resnet18', '--out', tmp_path/'run'/'teacher', *tiny)
+    r = fd2dd('import-teacher', tmp_path/'tv.pth', '--arch', 'resnet18', '--out', tmp_path/'t32', *TINY, ok=False)
+    assert r.returncode == 2 and 'import at the size the weights were trained for' in r.stderr and not (tmp_path/'t32'/'teacher.pt').exists()
+    r = fd2dd('import-teacher', tmp_path/'tv.pth', '--arch', 'resnet18', '--out', tmp_path/'t4', *tiny, '--set', 'data.num_classes=4', ok=False)
+    assert r.returncode == 2 and 'has 3 outputs but the data has 4 classes' in r.stderr
+    fd2dd('run', '--out', tmp_path/'run', '--ipc', 1, '--methods', 'sre2l++,random', '--seeds', '0', *tiny,
+          '--set', 'train.arch=resnet10t')                                           # any timm name is a student
+    res = json.loads((tmp_path/'run'/'results.json').read_text())
+    assert res['teacher']['arch'] == 'resnet18' and set(res['methods']) == {'sre2l++', 'random'}
+    from fd2dd import load_student
+    assert load_student(next((tmp_path/'run'/'eval').glob('*.pt'))).arch == 'resnet10t'
+    r = fd2dd('run', '--out', tmp_path/'run', '--ipc', 1, '--methods', 'fd2', '--seeds', '0', *tiny, '--set', 'train.arch=resnet10t', ok=False)
+    assert r.returncode == 2 and 'FD2 needs a teacher with a CAL head' in r.stderr, r.stderr
+    fd2dd('export', tmp_path/'run'/'distilled'/'sre2l++'/'seed0', '--teacher', tmp_path/'run'/'teacher', '--out', tmp_path/'dd')
+    x, lo = torch.load(tmp_path/'dd'/'images.pt'), torch.load(tmp_path/'dd'/'labels.pt')
+    assert x.shape == (3, 3, 72, 72) and lo.shape == (3, 3)
+    r = fd2dd('export', tmp_path/'run'/'distilled'/'sre2l++'/'seed0', '--teacher', tmp_path/'run'/'teacher', '--out', tmp_path/'dd', ok=False)
+    assert r.returncode == 2 and 'exists from an earlier run' in r.stderr

@@ -10,7 +10,7 @@ import timm
 from ..core import *
 
 # %% auto #0
-__all__ = ['ARCHS', 'ConvNet', 'Net', 'create_model']
+__all__ = ['ARCHS', 'CONVNET_KWARGS', 'ConvNet', 'Net', 'is_arch', 'create_model']
 
 # %% ../../nbs/02_models.backbones.ipynb #a2665071
 class _InstanceNorm(nn.GroupNorm):
@@ -46,6 +46,7 @@ class ConvNet(nn.Module):
     def forward(self, x): return self.forward_head(self.forward_features(x))
 
 # %% ../../nbs/02_models.backbones.ipynb #dac1d448
+# the presets, tested at 32-224 px; any other timm model name works too (`create_model`)
 ARCHS = {'convnet': 'ConvNet-3, width 128', 'convnet4': 'ConvNet-4', 'resnet18': 'ResNet-18', 'resnet50': 'ResNet-50',
          'mobilenetv2': 'MobileNet-V2', 'vit_tiny': 'ViT-Tiny', 'vit_small': 'ViT-Small'}
 
@@ -81,8 +82,18 @@ class Net(nn.Module):
 def _small_stem_resnet(m):
     m.conv1 = nn.Conv2d(3, m.conv1.out_channels, 3, 1, 1, bias=False); m.maxpool = nn.Identity(); return m
 
-def create_model(name:str, num_classes:int, size:int=64, pretrained:bool=False, channels_last:bool=True, **kw)->Net:
-    "Build `name` (see `ARCHS`) for `num_classes` at input `size`; small-input variants for size <= 64; CNNs in channels-last layout."
+CONVNET_KWARGS = ('width', 'depth', 'norm', 'head', 'pool_last', 'in_ch')   # options of the ConvNets only
+
+def is_arch(name:str)->bool:
+    "True for a preset name (`ARCHS`) or any model name timm knows (`timm.list_models()`)."
+    return isinstance(name, str) and (name in ARCHS or timm.is_model(name))
+
+def create_model(name:str, # a preset of `ARCHS` or any timm model name, e.g. 'resnet10t', 'convnext_atto'
+                 num_classes:int, size:int=64,
+                 pretrained:bool=False, # timm's pretrained weights (downloaded: needs a network connection)
+                 channels_last:bool=True, # CNNs in the channels-last layout (faster on CPUs; same values)
+                 **kw)->Net:
+    "Build `name` for `num_classes` at input `size`; small-input variants of the presets for size <= 64."
     return _created(name, num_classes, size, pretrained, **kw).use_channels_last(channels_last)
 
 def _created(name, num_classes, size, pretrained, **kw):
@@ -96,6 +107,7 @@ def _created(name, num_classes, size, pretrained, **kw):
 
 def _create(name, num_classes, size, pretrained, **kw):
     small = size <= 64
+    if name not in ('convnet', 'convnet4'): kw = {k: v for k, v in kw.items() if k not in CONVNET_KWARGS}   # ConvNet options apply to ConvNets only
     if name in ('convnet', 'convnet4'):
         depth = kw.pop('depth', 3 if name == 'convnet' else 4)
         return Net(ConvNet(num_classes, size, depth=depth, **kw), name)
@@ -111,4 +123,19 @@ def _create(name, num_classes, size, pretrained, **kw):
         m = timm.create_model(f'{name}_patch16_224', num_classes=num_classes, pretrained=pretrained,
                               img_size=size, patch_size=patch, **kw)
         return Net(m, name, is_vit=True)
-    raise ConfigError(f"Unknown architecture {name!r}; valid: {', '.join(ARCHS)}.")
+    if timm.is_model(name): return _timm_net(name, num_classes, size, pretrained, **kw)
+    raise ConfigError(f"Unknown architecture {name!r}; valid: {', '.join(ARCHS)}, or any timm model name (timm.list_models()).")
+
+def _timm_net(name, num_classes, size, pretrained, **kw):
+    "Any timm model: ViTs get the input size; the model must give a [B, C, h, w] map or ViT patch tokens."
+    kw = {k: v for k, v in kw.items() if k not in CONVNET_KWARGS}   # a config's ConvNet options do not apply here
+    try: m = timm.create_model(name, num_classes=num_classes, pretrained=pretrained, img_size=size, **kw)
+    except TypeError: m = timm.create_model(name, num_classes=num_classes, pretrained=pretrained, **kw)
+    vit = hasattr(m, 'patch_embed') and hasattr(m, 'num_prefix_tokens')
+    net = Net(m, name, is_vit=vit)
+    with torch.no_grad(): f = m.eval().forward_features(torch.zeros(1, 3, size, size))
+    m.train()
+    ok = f.ndim == 3 and int(m.patch_embed.num_patches**0.5)**2 == m.patch_embed.num_patches if vit else f.ndim == 4 and f.shape[1] == m.num_features
+    if not ok: raise ConfigError(f"timm model {name!r} gives features of shape {tuple(f.shape)} at {size} px; fd2dd needs a [B, C, h, w] "
+                                 f"feature map (CNNs) or a square grid of ViT patch tokens: pick another model.")
+    return net

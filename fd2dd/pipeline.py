@@ -4,7 +4,7 @@
 
 # %% ../nbs/10_pipeline.ipynb #880f92bc
 from __future__ import annotations
-import csv, io, json, time, warnings
+import csv, io, json, sys, time, warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 import torch
@@ -22,8 +22,8 @@ from .distributed import is_main, barrier
 
 # %% auto #0
 __all__ = ['ALL_METHODS', 'READOUT', 'BASELINES', 'DataConfig', 'RunConfig', 'load_data', 'get_teacher', 'get_observer',
-           'distill', 'evaluate', 'history_csv', 'save_student', 'load_student', 'summarize', 'run', 'precision_of',
-           'write_report']
+           'distill', 'evaluate', 'history_csv', 'tensorboard_log', 'save_student', 'load_student', 'summarize', 'say',
+           'run', 'precision_of', 'write_report']
 
 # %% ../nbs/10_pipeline.ipynb #7df8b03c
 ALL_METHODS = ('random',) + RECOVER_METHODS + ('rded', 'focusdd')
@@ -157,7 +157,7 @@ def evaluate(dist_dir:Path, teacher, test:ImageData, cfg:TrainConfig, seed:int, 
     model = r.pop('model'); r.update(method=meta.get('method'), ipc=meta.get('ipc'), seed=seed, distill_seed=meta.get('seed'), distilled=str(dist_dir))
     if out_json is not None and is_main():
         out_json = Path(out_json); save_student(model, tc, d, out_json.with_suffix('.pt'))
-        atomic_write_text(out_json.with_suffix('.csv'), history_csv(r['history']))
+        atomic_write_text(out_json.with_suffix('.csv'), history_csv(r['history'])); tensorboard_log(r['history'], out_json)
         save_json(r, out_json)                                         # last: its presence marks the student as done
     barrier()
     return r
@@ -169,6 +169,16 @@ def history_csv(history:list)->str:
     for h in history: w.writerow([h['epoch'], f"{h['loss']:.6g}", '' if h.get('test_acc') is None else f"{h['test_acc']:.4f}"])
     return buf.getvalue()
 
+def tensorboard_log(history:list, out_json:Path)->bool:
+    "Also write a student's history as TensorBoard scalars (`<run>/tensorboard/<name>/`) when tensorboard is installed."
+    try: from torch.utils.tensorboard import SummaryWriter
+    except ImportError: return False
+    w = SummaryWriter(str(Path(out_json).parent.parent/'tensorboard'/Path(out_json).stem))
+    for h in history:
+        w.add_scalar('train/loss', h['loss'], h['epoch'])
+        if h.get('test_acc') is not None: w.add_scalar('test/top1', h['test_acc'], h['epoch'])
+    w.close(); return True
+
 def save_student(model, cfg:TrainConfig, data:ImageData, path:Path):
     "Save a trained student with what rebuilds it: architecture, its arguments, classes and input size."
     save_torch({'format': 'fd2dd-student/1', 'arch': cfg.arch, 'arch_kwargs': dict(cfg.arch_kwargs), 'classes': list(data.classes),
@@ -177,7 +187,7 @@ def save_student(model, cfg:TrainConfig, data:ImageData, path:Path):
 def load_student(path, device='cpu'):
     "The student saved by `evaluate` (`eval/<name>.pt`), in eval mode, with `.classes` and `.size`."
     from fd2dd.models.backbones import create_model
-    try: ck = torch.load(path, map_location='cpu', weights_only=True)
+    try: ck = load_torch(path)
     except Exception as e: raise CheckpointError(f"Cannot read student checkpoint {path} ({type(e).__name__}): train it again with `fd2dd evaluate`.") from None
     if not isinstance(ck, dict) or ck.get('format') != 'fd2dd-student/1':
         raise CheckpointError(f"{path} is not an fd2dd student checkpoint: train it again with `fd2dd evaluate`.")
@@ -207,6 +217,12 @@ def summarize(runs:list)->dict:
 
 def _pairs(runs, k=READOUT): return {(r['distill_seed'], r['seed']): r[k] for r in runs}
 
+def _clock(s:float)->str: return f"{int(s // 60)} min {int(s % 60):02d} s" if s >= 60 else f"{s:.0f} s"
+
+def say(msg:str):
+    "A stage line on stderr (the progress bars' stream), unless quiet; main process only."
+    if is_main() and not is_quiet(): print(f'fd2dd: {msg}', file=sys.stderr, flush=True)
+
 def run(cfg:RunConfig, out)->dict:
     "All stages for every method, distill seed and student seed; reuses finished work in `out`; writes results.json and report.md."
     out = Path(out); out.mkdir(parents=True, exist_ok=True)
@@ -219,17 +235,23 @@ def run(cfg:RunConfig, out)->dict:
         'arch': teacher.net.arch, 'test_acc': teacher.meta.get('test_acc'), 'cal': teacher.cal is not None}, 'methods': {},
         'machine': precision_of(cfg)}
     tp = out/'teacher'/'teacher.pt'
+    n_runs, done, took = len(cfg.methods) * len(cfg.runs()), 0, []
+    say(f"teacher {teacher.net.arch}: test top-1 {(teacher.meta.get('test_acc') or 0)*100:.1f}%; "
+        f"{n_runs} runs to do ({', '.join(cfg.methods)} x {len(cfg.runs())} seeds)")
     for m in cfg.methods:
         obs = get_observer(cfg, out, train, test) if m == 'focusdd' and cfg.focus.attention == 'vit' else None
         if obs is not None: res['observer'] = {'arch': obs.net.arch, 'test_acc': obs.meta.get('test_acc')}
         runs, t_dist, t_eval = [], 0., 0.
         for d, s in cfg.runs():
             t1 = time.time()
+            say(f"run {done + 1}/{n_runs}: {m}, distill seed {d}, student seed {s}; {_clock(t1 - t0)} so far" +
+                (f", about {_clock(sum(took) / len(took) * (n_runs - done))} left" if took else ''))
             dd = distill(m, teacher, train, cfg.ipc, out/'distilled'/m/f'seed{d}', cfg, tp, obs, seed=d)
             t2 = time.time(); t_dist += t2 - t1
             r = evaluate(dd, teacher, test, cfg.train, s, out/'eval'/f'{m}-d{d}-s{s}.json', cfg.device)
             runs.append({'distill_seed': d, 'seed': s, 'final': r['final_acc'], 'avg': r['avg_acc'], 'best': r['best_acc'], 'seconds': r['seconds']})
-            t_eval += time.time() - t2
+            t_eval += time.time() - t2; done += 1
+            if time.time() - t1 > 1: took.append(time.time() - t1)          # runs reused from the folder do not count
         res['methods'][m] = {**summarize(runs), 'runs': runs, 'budget': r['budget'],
                              'distill_seconds': round(t_dist, 1), 'eval_seconds': round(t_eval, 1)}
     for m, r in res['methods'].items():

@@ -55,8 +55,13 @@ def execute(path:Path, fast:bool, timeout:int):
         for c in run.cells:
             if c.cell_type == 'code' and '#| eval: false' in c.source: c.source = ''
         NotebookClient(run, timeout=timeout, kernel_name='python3', resources={'metadata': {'path': str(path.parent)}}).execute()
-        for c, r in zip(nb.cells, run.cells):
-            if c.cell_type == 'code': c.outputs = r.outputs
+        outs = {c.id: r.outputs for c, r in zip(nb.cells, run.cells) if c.cell_type == 'code'}
+        srcs = {c.id: c.source for c in nb.cells if c.cell_type == 'code'}
+        nb = nbformat.read(path, as_version=4); ensure_stamp_cell(nb)   # the file as it is now: prose edited meanwhile is kept
+        now = {c.id: c.source for c in nb.cells if c.cell_type == 'code'}
+        if now != srcs: raise RuntimeError(f'{path}: code cells changed while it executed; run it again.')
+        for c in nb.cells:
+            if c.cell_type == 'code': c.outputs = outs[c.id]
     finally:
         for k, v in old.items():
             if v is None: os.environ.pop(k, None)

@@ -16,218 +16,428 @@ __all__ = ['build_parser', 'config_from_args', 'config_text', 'main']
 
 # %% ../nbs/11_cli.ipynb #cec8c5c8
 def _data_opts(p):
-    p.add_argument('--dataset', help="dataset name: synthbirds, imagefolder, cub200, cifar10, ... (see `fd2dd.data.real.DATASETS`)")
+    p.add_argument(
+        '--dataset',
+        help="dataset name: synthbirds, imagefolder, cub200, cifar10, ... (see `fd2dd.data.real.DATASETS`)",
+    )
     p.add_argument('--root', help='dataset root folder (not needed for synthbirds)')
     p.add_argument('--size', type=int, help='working image size in pixels (default 64)')
 
+
 def _common(p):
     p.add_argument('--config', help='a RunConfig YAML file (e.g. a previous run\'s config.yaml)')
-    p.add_argument('--set', action='append', default=[], metavar='KEY=VALUE', help='override any config field, e.g. recover.iterations=100')
+    p.add_argument(
+        '--set',
+        action='append',
+        default=[],
+        metavar='KEY=VALUE',
+        help='override any config field, e.g. recover.iterations=100',
+    )
     p.add_argument('--device', help="'auto' (default), 'cpu', 'cuda', 'cuda:N' or 'mps'")
     p.add_argument('--quiet', action='store_true', help='silence progress bars')
 
-def build_parser()->argparse.ArgumentParser:
+
+def build_parser() -> argparse.ArgumentParser:
     "The `fd2dd` argument parser with all subcommands."
-    p = argparse.ArgumentParser(prog='fd2dd', description='Dataset distillation for fine-grained image classification.')
+    p = argparse.ArgumentParser(
+        prog='fd2dd', description='Dataset distillation for fine-grained image classification.'
+    )
     p.add_argument('--version', action='version', version=f'fd2dd {fd2dd.__version__}')
     sub = p.add_subparsers(dest='cmd', metavar='COMMAND')
-    d = sub.add_parser('data', help='make datasets'); ds = d.add_subparsers(dest='data_cmd', metavar='WHAT')
-    s = ds.add_parser('synth', help='write the procedural synthbirds dataset as an ImageFolder with part masks')
-    s.add_argument('out', help='output folder'); s.add_argument('--classes', type=int, default=10, help='number of classes')
-    s.add_argument('--size', type=int, default=64, help='image size'); s.add_argument('--train', type=int, default=300, help='train images per class')
-    s.add_argument('--test', type=int, default=50, help='test images per class'); s.add_argument('--seed', type=int, default=0, help='seed')
-    s.add_argument('--difficulty', type=float, default=0.25, help='0 = large cues, 1 = tiny cues'); s.add_argument('--quiet', action='store_true', help='silence progress bars')
-    q = sub.add_parser('squeeze', help='train a teacher; writes OUT/teacher.pt'); _data_opts(q); _common(q)
-    q.add_argument('--out', required=True, help='output folder'); q.add_argument('--arch', help='backbone: convnet, convnet4, resnet18, resnet50, mobilenetv2, vit_tiny, vit_small')
-    q.add_argument('--no-cal', action='store_true', help='plain CE teacher without the CAL head'); q.add_argument('--epochs', type=int, help='training epochs')
-    t = sub.add_parser('distill', help='make a distilled set with one method'); _data_opts(t); _common(t)
-    t.add_argument('--teacher', required=True, help='teacher checkpoint (file or folder)'); t.add_argument('--method', required=True, help='random, sre2l, sre2l++, cda, fd2, rded or focusdd')
-    t.add_argument('--ipc', type=int, help='images per class'); t.add_argument('--out', required=True, help='output folder of the distilled set')
+    d = sub.add_parser('data', help='make datasets')
+    ds = d.add_subparsers(dest='data_cmd', metavar='WHAT')
+    s = ds.add_parser(
+        'synth', help='write the procedural synthbirds dataset as an ImageFolder with part masks'
+    )
+    s.add_argument('out', help='output folder')
+    s.add_argument('--classes', type=int, default=10, help='number of classes')
+    s.add_argument('--size', type=int, default=64, help='image size')
+    s.add_argument('--train', type=int, default=300, help='train images per class')
+    s.add_argument('--test', type=int, default=50, help='test images per class')
+    s.add_argument('--seed', type=int, default=0, help='seed')
+    s.add_argument('--difficulty', type=float, default=0.25, help='0 = large cues, 1 = tiny cues')
+    s.add_argument('--quiet', action='store_true', help='silence progress bars')
+    q = sub.add_parser('squeeze', help='train a teacher; writes OUT/teacher.pt')
+    _data_opts(q)
+    _common(q)
+    q.add_argument('--out', required=True, help='output folder')
+    q.add_argument(
+        '--arch',
+        help='backbone: convnet, convnet4, resnet18, resnet50, mobilenetv2, vit_tiny, vit_small',
+    )
+    q.add_argument('--no-cal', action='store_true', help='plain CE teacher without the CAL head')
+    q.add_argument('--epochs', type=int, help='training epochs')
+    t = sub.add_parser('distill', help='make a distilled set with one method')
+    _data_opts(t)
+    _common(t)
+    t.add_argument('--teacher', required=True, help='teacher checkpoint (file or folder)')
+    t.add_argument(
+        '--method', required=True, help='random, sre2l, sre2l++, cda, fd2, rded or focusdd'
+    )
+    t.add_argument('--ipc', type=int, help='images per class')
+    t.add_argument('--out', required=True, help='output folder of the distilled set')
     t.add_argument('--iterations', type=int, help='recover iterations')
     t.add_argument('--observer', help="FocusDD's ViT observer checkpoint (for focus.attention=vit)")
-    e = sub.add_parser('evaluate', help='train students on a distilled set; writes OUT/results.json'); _data_opts(e); _common(e)
-    e.add_argument('--distilled', required=True, help='distilled set folder'); e.add_argument('--teacher', required=True, help='teacher checkpoint')
-    e.add_argument('--out', required=True, help='output folder'); e.add_argument('--seeds', help='student seeds, comma separated'); e.add_argument('--epochs', type=int, help='student epochs (raised until train.min_steps steps; --set train.min_steps=0 to use exactly N)')
-    r = sub.add_parser('run', help='all stages for several methods, with a report'); _data_opts(r); _common(r)
-    r.add_argument('--methods', help='comma separated methods (default fd2,sre2l++,random)'); r.add_argument('--ipc', type=int, help='images per class')
-    r.add_argument('--out', default='runs/default', help='run folder (default runs/default)'); r.add_argument('--seeds', help='student seeds, comma separated')
-    r.add_argument('--distill-seeds', help='distill seed of each run, comma separated, one per student seed (default: the student seeds)')
-    it = sub.add_parser('import-teacher', help='make an fd2dd teacher from weights trained elsewhere (torchvision, timm, a state dict)')
-    _data_opts(it); _common(it)
-    it.add_argument('checkpoint', help='a state dict (.pt, .pth or .safetensors; pickled modules are refused)')
-    it.add_argument('--arch', required=True, help='the network the weights fit: a preset (resnet18, ...) or any timm model name')
-    it.add_argument('--out', required=True, help='output folder: writes OUT/teacher.pt (a run folder\'s teacher/ to use it in `fd2dd run`)')
-    it.add_argument('--mean', help='normalisation mean the weights were trained with, e.g. 0.485,0.456,0.406 (default ImageNet)')
+    e = sub.add_parser(
+        'evaluate', help='train students on a distilled set; writes OUT/results.json'
+    )
+    _data_opts(e)
+    _common(e)
+    e.add_argument('--distilled', required=True, help='distilled set folder')
+    e.add_argument('--teacher', required=True, help='teacher checkpoint')
+    e.add_argument('--out', required=True, help='output folder')
+    e.add_argument('--seeds', help='student seeds, comma separated')
+    e.add_argument(
+        '--epochs',
+        type=int,
+        help='student epochs (raised until train.min_steps steps; --set train.min_steps=0 to use exactly N)',
+    )
+    r = sub.add_parser('run', help='all stages for several methods, with a report')
+    _data_opts(r)
+    _common(r)
+    r.add_argument('--methods', help='comma separated methods (default fd2,sre2l++,random)')
+    r.add_argument('--ipc', type=int, help='images per class')
+    r.add_argument('--out', default='runs/default', help='run folder (default runs/default)')
+    r.add_argument('--seeds', help='student seeds, comma separated')
+    r.add_argument(
+        '--distill-seeds',
+        help='distill seed of each run, comma separated, one per student seed (default: the student seeds)',
+    )
+    it = sub.add_parser(
+        'import-teacher',
+        help='make an fd2dd teacher from weights trained elsewhere (torchvision, timm, a state dict)',
+    )
+    _data_opts(it)
+    _common(it)
+    it.add_argument(
+        'checkpoint', help='a state dict (.pt, .pth or .safetensors; pickled modules are refused)'
+    )
+    it.add_argument(
+        '--arch',
+        required=True,
+        help='the network the weights fit: a preset (resnet18, ...) or any timm model name',
+    )
+    it.add_argument(
+        '--out',
+        required=True,
+        help='output folder: writes OUT/teacher.pt (a run folder\'s teacher/ to use it in `fd2dd run`)',
+    )
+    it.add_argument(
+        '--mean',
+        help='normalisation mean the weights were trained with, e.g. 0.485,0.456,0.406 (default ImageNet)',
+    )
     it.add_argument('--std', help='normalisation std, e.g. 0.229,0.224,0.225 (default ImageNet)')
     x = sub.add_parser('export', help='write a distilled set for another tool (DD-Ranking)')
-    x.add_argument('distilled', help='distilled set folder'); x.add_argument('--teacher', required=True, help='the teacher that made the set')
-    x.add_argument('--out', required=True, help='output folder'); x.add_argument('--format', default='ddranking', choices=['ddranking'],
-                   help='ddranking: images.pt (normalised, class-major) and labels.pt (teacher logits), as DD-Ranking v0.2 reads them')
+    x.add_argument('distilled', help='distilled set folder')
+    x.add_argument('--teacher', required=True, help='the teacher that made the set')
+    x.add_argument('--out', required=True, help='output folder')
+    x.add_argument(
+        '--format',
+        default='ddranking',
+        choices=['ddranking'],
+        help='ddranking: images.pt (normalised, class-major) and labels.pt (teacher logits), as DD-Ranking v0.2 reads them',
+    )
     x.add_argument('--device', help="'auto' (default), 'cpu', 'cuda', 'cuda:N' or 'mps'")
-    rp = sub.add_parser('report', help="rebuild a run's report.md and figures"); rp.add_argument('dir', help='run folder')
-    sub.add_parser('config', help='print every setting with its default and meaning, as YAML that --config reads')
+    rp = sub.add_parser('report', help="rebuild a run's report.md and figures")
+    rp.add_argument('dir', help='run folder')
+    sub.add_parser(
+        'config',
+        help='print every setting with its default and meaning, as YAML that --config reads',
+    )
     return p
 
 # %% ../nbs/11_cli.ipynb #a826a24b
-def _set(cfg, key:str, value):
+def _set(cfg, key: str, value):
     "Set a dotted field `section.field` of a RunConfig (validated)."
     *path, last = key.split('.')
     obj = cfg
     for k in path:
-        if not hasattr(obj, k): raise ConfigError(f"Unknown config section {k!r} in {key!r}.")
+        if not hasattr(obj, k):
+            raise ConfigError(f"Unknown config section {k!r} in {key!r}.")
         obj = getattr(obj, k)
     valid = [f for f in obj.__dataclass_fields__]
-    if last not in valid: raise ConfigError(f"Unknown config key {key!r}; valid keys here: {', '.join(valid)}.")
+    if last not in valid:
+        raise ConfigError(f"Unknown config key {key!r}; valid keys here: {', '.join(valid)}.")
     setattr(obj, last, coerce_value(typing.get_type_hints(type(obj))[last], value, key))
+
 
 def config_from_args(a):
     "A RunConfig from --config, named options and --set overrides."
     from fd2dd.pipeline import RunConfig, ALL_METHODS
+
     cfg = RunConfig.from_yaml(a.config) if getattr(a, 'config', None) else RunConfig()
-    if getattr(a, 'root', None) and not getattr(a, 'dataset', None) and cfg.data.name == 'synthbirds':
-        a.dataset = 'imagefolder'                         # a root folder with no dataset name is an ImageFolder, never the embedded set
-    named = {'dataset': 'data.name', 'root': 'data.root', 'size': 'data.size', 'device': 'device', 'ipc': 'ipc', 'arch': 'squeeze.arch',
-             'iterations': 'recover.iterations'}
+    if (
+        getattr(a, 'root', None)
+        and not getattr(a, 'dataset', None)
+        and cfg.data.name == 'synthbirds'
+    ):
+        a.dataset = 'imagefolder'  # a root folder with no dataset name is an ImageFolder, never the embedded set
+    named = {
+        'dataset': 'data.name',
+        'root': 'data.root',
+        'size': 'data.size',
+        'device': 'device',
+        'ipc': 'ipc',
+        'arch': 'squeeze.arch',
+        'iterations': 'recover.iterations',
+    }
     for opt, key in named.items():
         v = getattr(a, opt, None)
-        if v is not None: _set(cfg, key, v)
-    if getattr(a, 'arch', None) and a.arch not in ('convnet', 'convnet4'): cfg.squeeze.arch_kwargs = {}
-    if getattr(a, 'no_cal', False): cfg.squeeze.cal = False
-    if getattr(a, 'epochs', None) is not None: _set(cfg, 'squeeze.epochs' if a.cmd == 'squeeze' else 'train.epochs', a.epochs)
+        if v is not None:
+            _set(cfg, key, v)
+    if getattr(a, 'arch', None) and a.arch not in ('convnet', 'convnet4'):
+        cfg.squeeze.arch_kwargs = {}
+    if getattr(a, 'no_cal', False):
+        cfg.squeeze.cal = False
+    if getattr(a, 'epochs', None) is not None:
+        _set(cfg, 'squeeze.epochs' if a.cmd == 'squeeze' else 'train.epochs', a.epochs)
     if getattr(a, 'methods', None):
         ms = [m.strip() for m in a.methods.split(',') if m.strip()]
         bad = [m for m in ms if m not in ALL_METHODS]
-        if bad: raise ConfigError(f"Unknown method(s) {bad}; valid: {', '.join(ALL_METHODS)}.")
+        if bad:
+            raise ConfigError(f"Unknown method(s) {bad}; valid: {', '.join(ALL_METHODS)}.")
         cfg.methods = ms
     for opt, key in (('seeds', 'seeds'), ('distill_seeds', 'distill_seeds')):
         v = getattr(a, opt, None)
         if v:
-            try: setattr(cfg, key, [int(s) for s in v.split(',')])
-            except ValueError: raise ConfigError(f"--{opt.replace('_', '-')} takes comma-separated integers, got {v!r}.") from None
+            try:
+                setattr(cfg, key, [int(s) for s in v.split(',')])
+            except ValueError:
+                raise ConfigError(
+                    f"--{opt.replace('_', '-')} takes comma-separated integers, got {v!r}."
+                ) from None
     for kv in getattr(a, 'set', []) or []:
-        if '=' not in kv: raise ConfigError(f"--set needs KEY=VALUE, got {kv!r}.")
-        k, v = kv.split('=', 1); _set(cfg, k.strip(), yaml.safe_load(v))
-    return RunConfig.from_dict(cfg.to_dict())   # re-validate
+        if '=' not in kv:
+            raise ConfigError(f"--set needs KEY=VALUE, got {kv!r}.")
+        k, v = kv.split('=', 1)
+        _set(cfg, k.strip(), yaml.safe_load(v))
+    return RunConfig.from_dict(cfg.to_dict())  # re-validate
 
-def _check_out(out:Path, name:str):
+
+def _check_out(out: Path, name: str):
     "Refuse an --out that is a file, cannot be written, or already holds `name` (nothing is overwritten silently)."
-    if out.exists() and not out.is_dir(): raise ConfigError(f"--out {out} is a file: give a folder.")
-    if (out/name).exists(): raise ConfigError(f"{out/name} exists from an earlier run: use another --out folder, or delete the file.")
+    if out.exists() and not out.is_dir():
+        raise ConfigError(f"--out {out} is a file: give a folder.")
+    if (out / name).exists():
+        raise ConfigError(
+            f"{out / name} exists from an earlier run: use another --out folder, or delete the file."
+        )
     try:
         out.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=out): pass
-    except OSError as e: raise ConfigError(f"--out {out} cannot be written ({e.strerror}): choose a folder you can write to.") from None
+        with tempfile.NamedTemporaryFile(dir=out):
+            pass
+    except OSError as e:
+        raise ConfigError(
+            f"--out {out} cannot be written ({e.strerror}): choose a folder you can write to."
+        ) from None
+
 
 def _check_dataset(cfg):
     from fd2dd.data.real import DATASETS
+
     valid = ['synthbirds'] + sorted(DATASETS)
-    if cfg.data.name not in valid: raise ConfigError(f"Unknown dataset {cfg.data.name!r}; valid: {', '.join(valid)}.")
+    if cfg.data.name not in valid:
+        raise ConfigError(f"Unknown dataset {cfg.data.name!r}; valid: {', '.join(valid)}.")
     if cfg.data.name != 'synthbirds' and cfg.data.root and not Path(cfg.data.root).exists():
         raise DataError(f"Dataset root {cfg.data.root} does not exist: check --root.")
 
 # %% ../nbs/11_cli.ipynb #47354b94
-def _yaml_value(v)->str:
-    return yaml.safe_dump(list(v) if isinstance(v, tuple) else v, default_flow_style=True, width=10**6).strip().removesuffix('\n...').removesuffix(' ...')
+def _yaml_value(v) -> str:
+    return (
+        yaml.safe_dump(list(v) if isinstance(v, tuple) else v, default_flow_style=True, width=10**6)
+        .strip()
+        .removesuffix('\n...')
+        .removesuffix(' ...')
+    )
 
-def config_text(cfg:Config|None=None)->str:
+
+def config_text(cfg: Config | None = None) -> str:
     "Every field of a RunConfig (default: the defaults) as commented YAML, section by section; `--config` reads it back."
     from fastcore.docments import docments
     from fd2dd.pipeline import RunConfig
-    cfg = cfg or RunConfig(); lines = ['# fd2dd settings: edit, then `fd2dd run --config FILE` (or set one with --set section.field=value)']
+
+    cfg = cfg or RunConfig()
+    lines = [
+        '# fd2dd settings: edit, then `fd2dd run --config FILE` (or set one with --set section.field=value)'
+    ]
+
     def emit(c, indent):
         doc = docments(type(c))
         for f in fields(c):
-            v = getattr(c, f.name); note = f"  # {doc[f.name]}" if doc.get(f.name) else ''
+            v = getattr(c, f.name)
+            note = f"  # {doc[f.name]}" if doc.get(f.name) else ''
             if isinstance(v, Config):
-                lines.append(f"{indent}{f.name}:{note or '  # ' + (type(v).__doc__ or '').splitlines()[0]}"); emit(v, indent + '  ')
-            else: lines.append(f"{indent}{f.name}: {_yaml_value(v)}{note}")
-    emit(cfg, ''); return '\n'.join(lines) + '\n'
+                lines.append(
+                    f"{indent}{f.name}:{note or '  # ' + (type(v).__doc__ or '').splitlines()[0]}"
+                )
+                emit(v, indent + '  ')
+            else:
+                lines.append(f"{indent}{f.name}: {_yaml_value(v)}{note}")
 
+    emit(cfg, '')
+    return '\n'.join(lines) + '\n'
 
 # %% ../nbs/11_cli.ipynb #2918cf85
-def _floats(v, opt, default)->tuple:
-    if v is None: return tuple(default)
-    try: xs = tuple(float(s) for s in v.split(','))
-    except ValueError: xs = ()
-    if len(xs) != 3: raise ConfigError(f"{opt} takes three comma-separated numbers (one per RGB channel), got {v!r}.")
+def _floats(v, opt, default) -> tuple:
+    if v is None:
+        return tuple(default)
+    try:
+        xs = tuple(float(s) for s in v.split(','))
+    except ValueError:
+        xs = ()
+    if len(xs) != 3:
+        raise ConfigError(
+            f"{opt} takes three comma-separated numbers (one per RGB channel), got {v!r}."
+        )
     return xs
 
-def _cmd(a)->int:
+
+def _cmd(a) -> int:
     from fd2dd import pipeline as P
+
     if a.cmd == 'data':
-        if a.data_cmd != 'synth': raise ConfigError("usage: fd2dd data synth OUT [options]")
+        if a.data_cmd != 'synth':
+            raise ConfigError("usage: fd2dd data synth OUT [options]")
         from fd2dd.data.synth import SynthBirds
+
         root = SynthBirds(a.classes, a.size, a.train, a.test, a.seed, a.difficulty).write(a.out)
-        print(f'wrote synthbirds to {root}'); return 0
+        print(f'wrote synthbirds to {root}')
+        return 0
     if a.cmd == 'report':
-        print(f'wrote {P.write_report(a.dir)}'); return 0
+        print(f'wrote {P.write_report(a.dir)}')
+        return 0
     if a.cmd == 'config':
-        print(config_text(), end=''); return 0
+        print(config_text(), end='')
+        return 0
     if a.cmd == 'export':
         from fd2dd.squeeze import load_teacher
         from fd2dd.distilled import export_ddranking
+
         _check_out(Path(a.out), 'images.pt')
         t = load_teacher(a.teacher, a.device or 'auto')
-        print(f'wrote {export_ddranking(a.distilled, t, a.out)} (images.pt, labels.pt, ddranking.json)'); return 0
-    cfg = config_from_args(a); _check_dataset(cfg)
+        print(
+            f'wrote {export_ddranking(a.distilled, t, a.out)} (images.pt, labels.pt, ddranking.json)'
+        )
+        return 0
+    cfg = config_from_args(a)
+    _check_dataset(cfg)
     from fd2dd.distributed import init_distributed, is_main
-    r, ws = init_distributed()                                      # no-op unless started by torchrun
-    if not is_main(): set_quiet(True)
+
+    r, ws = init_distributed()  # no-op unless started by torchrun
+    if not is_main():
+        set_quiet(True)
     if a.cmd == 'run':
         res = P.run(cfg, a.out)
-        print(f"wrote {Path(a.out)/'report.md'}")
+        print(f"wrote {Path(a.out) / 'report.md'}")
         for m, r in res['methods'].items():
             vs = '  '.join(f"vs {b} {P._ci(p)}" for b, p in r['vs'].items())
-            print(f"  {m:10s} top-1 {r['avg_mean']*100:.1f} ± {r['avg_std']*100:.1f}%  {vs}")
+            print(f"  {m:10s} top-1 {r['avg_mean'] * 100:.1f} ± {r['avg_std'] * 100:.1f}%  {vs}")
         return 0
     if a.cmd == 'squeeze':
         from fd2dd.squeeze import train_teacher
+
         train, test = P.load_data(cfg.data)
-        t = train_teacher(cfg.squeeze.replace(device=cfg.device), train, test, a.out, dataset=cfg.data.name)
-        print(f"wrote {Path(a.out)/'teacher.pt'} (test accuracy {t.meta['test_acc']*100:.1f}%)"); return 0
+        t = train_teacher(
+            cfg.squeeze.replace(device=cfg.device), train, test, a.out, dataset=cfg.data.name
+        )
+        print(f"wrote {Path(a.out) / 'teacher.pt'} (test accuracy {t.meta['test_acc'] * 100:.1f}%)")
+        return 0
     if a.cmd == 'import-teacher':
         from fd2dd.squeeze import import_teacher, IMAGENET_MEAN, IMAGENET_STD
+
         _check_out(Path(a.out), 'teacher.pt')
         train, test = P.load_data(cfg.data)
-        ms = [_floats(v, opt, d) for v, opt, d in ((a.mean, '--mean', IMAGENET_MEAN), (a.std, '--std', IMAGENET_STD))]
-        t = import_teacher(a.checkpoint, a.arch, train.classes, cfg.data.size, *ms, test=test, train=train, out=a.out)
-        print(f"wrote {Path(a.out)/'teacher.pt'} ({a.arch}, {len(t.classes)} classes, {t.size} px, "
-              f"test accuracy {t.meta['test_acc']*100:.1f}%; no CAL head: every method but fd2)"); return 0
+        ms = [
+            _floats(v, opt, d)
+            for v, opt, d in ((a.mean, '--mean', IMAGENET_MEAN), (a.std, '--std', IMAGENET_STD))
+        ]
+        t = import_teacher(
+            a.checkpoint,
+            a.arch,
+            train.classes,
+            cfg.data.size,
+            *ms,
+            test=test,
+            train=train,
+            out=a.out,
+        )
+        print(
+            f"wrote {Path(a.out) / 'teacher.pt'} ({a.arch}, {len(t.classes)} classes, {t.size} px, "
+            f"test accuracy {t.meta['test_acc'] * 100:.1f}%; no CAL head: every method but fd2)"
+        )
+        return 0
     from fd2dd.squeeze import load_teacher
+
     teacher = load_teacher(a.teacher, cfg.device)
     given = a.size is not None or any(kv.split('=', 1)[0].strip() == 'data.size' for kv in a.set)
-    if not given: cfg.data.size = teacher.size                       # the teacher knows its input size
+    if not given:
+        cfg.data.size = teacher.size  # the teacher knows its input size
     elif cfg.data.size != teacher.size:
-        raise ConfigError(f"--size {cfg.data.size} conflicts with the teacher, which takes {teacher.size} px: drop --size or use that teacher's size.")
-    train, test = P.load_data(cfg.data); teacher.check_classes(train.classes)
-    tp = Path(a.teacher); tp = tp/'teacher.pt' if tp.is_dir() else tp
+        raise ConfigError(
+            f"--size {cfg.data.size} conflicts with the teacher, which takes {teacher.size} px: drop --size or use that teacher's size."
+        )
+    train, test = P.load_data(cfg.data)
+    teacher.check_classes(train.classes)
+    tp = Path(a.teacher)
+    tp = tp / 'teacher.pt' if tp.is_dir() else tp
     if a.cmd == 'distill':
-        if a.method not in P.ALL_METHODS: raise ConfigError(f"Unknown method {a.method!r}; valid: {', '.join(P.ALL_METHODS)}.")
+        if a.method not in P.ALL_METHODS:
+            raise ConfigError(f"Unknown method {a.method!r}; valid: {', '.join(P.ALL_METHODS)}.")
         obs = load_teacher(a.observer, cfg.device) if a.observer else None
-        if obs is not None: obs.check_classes(train.classes)
-        print(f'wrote {P.distill(a.method, teacher, train, cfg.ipc, Path(a.out), cfg, tp, obs)}'); return 0
+        if obs is not None:
+            obs.check_classes(train.classes)
+        print(f'wrote {P.distill(a.method, teacher, train, cfg.ipc, Path(a.out), cfg, tp, obs)}')
+        return 0
     if a.cmd == 'evaluate':
-        _check_out(Path(a.out), 'results.json')                      # before any student trains
-        rs = [P.evaluate(Path(a.distilled), teacher, test, cfg.train, s, None, cfg.device) for s in cfg.seeds]
-        s = P.summarize([{'avg': r['avg_acc'], 'final': r['final_acc'], 'best': r['best_acc']} for r in rs])
-        out = {'distilled': a.distilled, 'teacher': str(tp), 'teacher_acc': teacher.meta.get('test_acc'), 'seeds': cfg.seeds,
-               **s, 'budget': rs[0]['budget'], 'runs': rs}
-        if is_main(): save_json(out, Path(a.out)/'results.json')
-        print(f"wrote {Path(a.out)/'results.json'}: top-1 {s['avg_mean']*100:.1f} ± {s['avg_std']*100:.1f}% "
-              f"(mean of the last {cfg.train.avg_last} epochs), {s['final_mean']*100:.1f}% (final epoch)"); return 0
+        _check_out(Path(a.out), 'results.json')  # before any student trains
+        rs = [
+            P.evaluate(Path(a.distilled), teacher, test, cfg.train, s, None, cfg.device)
+            for s in cfg.seeds
+        ]
+        s = P.summarize(
+            [{'avg': r['avg_acc'], 'final': r['final_acc'], 'best': r['best_acc']} for r in rs]
+        )
+        out = {
+            'distilled': a.distilled,
+            'teacher': str(tp),
+            'teacher_acc': teacher.meta.get('test_acc'),
+            'seeds': cfg.seeds,
+            **s,
+            'budget': rs[0]['budget'],
+            'runs': rs,
+        }
+        if is_main():
+            save_json(out, Path(a.out) / 'results.json')
+        print(
+            f"wrote {Path(a.out) / 'results.json'}: top-1 {s['avg_mean'] * 100:.1f} ± {s['avg_std'] * 100:.1f}% "
+            f"(mean of the last {cfg.train.avg_last} epochs), {s['final_mean'] * 100:.1f}% (final epoch)"
+        )
+        return 0
     raise ConfigError(f'unknown command {a.cmd!r}')
 
-def main(argv:list[str]|None=None)->int:
+
+def main(argv: list[str] | None = None) -> int:
     "Entry point of the `fd2dd` command."
     p = build_parser()
     a = p.parse_args(argv)
-    if a.cmd is None: p.print_help(); return 0
-    if getattr(a, 'quiet', False): set_quiet(True)
-    try: return _cmd(a)
+    if a.cmd is None:
+        p.print_help()
+        return 0
+    if getattr(a, 'quiet', False):
+        set_quiet(True)
+    try:
+        return _cmd(a)
     except FD2DDError as e:
-        print(f'fd2dd: error: {e}', file=sys.stderr); return 2
+        print(f'fd2dd: error: {e}', file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
-        print('fd2dd: interrupted: what was finished is kept; run the same command again to resume.', file=sys.stderr); return 130
+        print(
+            'fd2dd: interrupted: what was finished is kept; run the same command again to resume.',
+            file=sys.stderr,
+        )
+        return 130
     finally:
         import torch.distributed as dist
-        if dist.is_available() and dist.is_initialized(): dist.destroy_process_group()
+
+        if dist.is_available() and dist.is_initialized():
+            dist.destroy_process_group()

@@ -21,119 +21,174 @@ __all__ = ['FD2DDError', 'ConfigError', 'DataError', 'ClassMismatchError', 'Chec
 class FD2DDError(Exception):
     "Base class of every error fd2dd raises on purpose."
 
+
 class ConfigError(FD2DDError, ValueError):
     "A configuration value or key is invalid."
+
 
 class DataError(FD2DDError, ValueError):
     "A dataset, image or folder is missing, empty or corrupt."
 
+
 class ClassMismatchError(FD2DDError, ValueError):
     "Two artifacts disagree on the classes or their order."
 
+
 class CheckpointError(FD2DDError, ValueError):
     "A checkpoint or distilled set is missing, corrupt or incompatible."
+
 
 class NumericalError(FD2DDError, FloatingPointError):
     "A loss became NaN or infinite."
 
 # %% ../nbs/00_core.ipynb #d2f52d79
-def get_device(device:str|torch.device|None=None # 'auto', 'cpu', 'cuda', 'cuda:1', 'mps'; None reads `FD2DD_DEVICE`
-              )->torch.device:
+def get_device(
+    device: str
+    | torch.device
+    | None = None,  # 'auto', 'cpu', 'cuda', 'cuda:1', 'mps'; None reads `FD2DD_DEVICE`
+) -> torch.device:
     "The device to run on: an explicit choice, else `FD2DD_DEVICE`, else cuda > mps > cpu."
-    if device is None: device = os.environ.get('FD2DD_DEVICE', 'auto')
-    if isinstance(device, torch.device): return device
+    if device is None:
+        device = os.environ.get('FD2DD_DEVICE', 'auto')
+    if isinstance(device, torch.device):
+        return device
     if device == 'auto':
-        if torch.cuda.is_available(): return torch.device('cuda')
-        if getattr(torch.backends, 'mps', None) is not None and torch.backends.mps.is_available(): return torch.device('mps')
+        if torch.cuda.is_available():
+            return torch.device('cuda')
+        if getattr(torch.backends, 'mps', None) is not None and torch.backends.mps.is_available():
+            return torch.device('mps')
         return torch.device('cpu')
-    try: dev = torch.device(device)
-    except RuntimeError as e: raise ConfigError(f"Unknown device {device!r}: use 'auto', 'cpu', 'cuda', 'cuda:N' or 'mps'.") from e
+    try:
+        dev = torch.device(device)
+    except RuntimeError as e:
+        raise ConfigError(
+            f"Unknown device {device!r}: use 'auto', 'cpu', 'cuda', 'cuda:N' or 'mps'."
+        ) from e
     if dev.type == 'cuda' and not torch.cuda.is_available():
-        raise ConfigError(f"Device {device!r} was asked for but CUDA is not available here: use device='auto' or 'cpu'.")
+        raise ConfigError(
+            f"Device {device!r} was asked for but CUDA is not available here: use device='auto' or 'cpu'."
+        )
     return dev
 
 # %% ../nbs/00_core.ipynb #1dd73307
-def cpu_has_bf16()->bool:
+def cpu_has_bf16() -> bool:
     "Whether this CPU has native bf16 matrix instructions (AVX-512 BF16 or AMX)."
     for fn in ('_is_amx_tile_supported', '_is_avx512_bf16_supported'):
         f = getattr(torch.cpu, fn, None)
         try:
-            if f is not None and f(): return True
-        except Exception: pass
+            if f is not None and f():
+                return True
+        except Exception:
+            pass
     return False
 
-def amp_dtype(device:torch.device, amp:bool|str='auto')->torch.dtype|None:
+
+def amp_dtype(device: torch.device, amp: bool | str = 'auto') -> torch.dtype | None:
     "The autocast dtype to use on `device`, or None for full precision."
-    if amp is False or amp == 'off': return None
-    if device.type == 'cuda': return torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16
-    if device.type == 'cpu': return torch.bfloat16 if (amp is True or amp == 'on' or cpu_has_bf16()) else None
+    if amp is False or amp == 'off':
+        return None
+    if device.type == 'cuda':
+        return torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16
+    if device.type == 'cpu':
+        return torch.bfloat16 if (amp is True or amp == 'on' or cpu_has_bf16()) else None
     return None
 
-def autocast(device:torch.device, amp:bool|str='auto'):
+
+def autocast(device: torch.device, amp: bool | str = 'auto'):
     "A context manager that runs the body under autocast when `amp_dtype` says it pays."
     dt = amp_dtype(device, amp)
-    if dt is None: return contextlib.nullcontext()
+    if dt is None:
+        return contextlib.nullcontext()
     return torch.autocast(device_type=device.type, dtype=dt)
 
 # %% ../nbs/00_core.ipynb #ac211058
-def seed_everything(seed:int=0):
+def seed_everything(seed: int = 0):
     "Seed python, numpy and torch (all devices)."
-    random.seed(seed); np.random.seed(seed % 2**32); torch.manual_seed(seed)
+    random.seed(seed)
+    np.random.seed(seed % 2**32)
+    torch.manual_seed(seed)
 
-def make_generator(seed:int, device:str|torch.device='cpu')->torch.Generator:
+
+def make_generator(seed: int, device: str | torch.device = 'cpu') -> torch.Generator:
     "A fresh `torch.Generator` on `device` seeded with `seed`."
-    g = torch.Generator(device=device); g.manual_seed(int(seed)); return g
+    g = torch.Generator(device=device)
+    g.manual_seed(int(seed))
+    return g
 
 # %% ../nbs/00_core.ipynb #88e4ab32
 def _field_types(cls):
     return typing.get_type_hints(cls)
 
-def coerce_value(hint, value, key:str):
+
+def coerce_value(hint, value, key: str):
     "`value` as the annotated type `hint` of config field `key` (YAML reads 1e-3 as a string); a ConfigError when it cannot be."
-    bad = ConfigError(f"{key} takes {getattr(hint, '__name__', str(hint).replace('typing.', ''))}, got {value!r}.")
+    bad = ConfigError(
+        f"{key} takes {getattr(hint, '__name__', str(hint).replace('typing.', ''))}, got {value!r}."
+    )
     if typing.get_origin(hint) in (typing.Union, types.UnionType):
         args = typing.get_args(hint)
-        if value is None and type(None) in args: return None
+        if value is None and type(None) in args:
+            return None
         for a in (a for a in args if a is not type(None)):
-            try: return coerce_value(a, value, key)
-            except ConfigError: pass
+            try:
+                return coerce_value(a, value, key)
+            except ConfigError:
+                pass
         raise bad
     if hint is bool:
-        if isinstance(value, bool): return value
+        if isinstance(value, bool):
+            return value
         raise bad
     if hint is int:
-        if isinstance(value, bool): raise bad
-        if isinstance(value, int): return value
-        try: f = float(value)
-        except (TypeError, ValueError): raise bad from None
-        if not math.isfinite(f) or f != int(f): raise bad
+        if isinstance(value, bool):
+            raise bad
+        if isinstance(value, int):
+            return value
+        try:
+            f = float(value)
+        except (TypeError, ValueError):
+            raise bad from None
+        if not math.isfinite(f) or f != int(f):
+            raise bad
         return int(f)
     if hint is float:
-        if isinstance(value, bool): raise bad
-        try: return float(value)
-        except (TypeError, ValueError): raise bad from None
+        if isinstance(value, bool):
+            raise bad
+        try:
+            return float(value)
+        except (TypeError, ValueError):
+            raise bad from None
     if hint is tuple or typing.get_origin(hint) is tuple:
-        if isinstance(value, (list, tuple)): return tuple(value)
+        if isinstance(value, (list, tuple)):
+            return tuple(value)
         raise bad
     if hint in (str, list, dict):
-        if hint is list and isinstance(value, tuple): return list(value)
-        if isinstance(value, hint): return value
+        if hint is list and isinstance(value, tuple):
+            return list(value)
+        if isinstance(value, hint):
+            return value
         raise bad
     return value
 
-def _check_keys(cls, d:dict, where:str):
+
+def _check_keys(cls, d: dict, where: str):
     valid = [f.name for f in fields(cls)]
     unknown = [k for k in d if k not in valid]
     if unknown:
-        raise ConfigError(f"Unknown key(s) {unknown} in {where}; valid keys are: {', '.join(valid)}.")
+        raise ConfigError(
+            f"Unknown key(s) {unknown} in {where}; valid keys are: {', '.join(valid)}."
+        )
+
 
 @dataclass
 class Config:
     "Base class of fd2dd configs: dict/YAML round trip that rejects unknown keys."
-    def to_dict(self)->dict: return asdict(self)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
 
     @classmethod
-    def from_dict(cls, d:dict|None=None, **kw):
+    def from_dict(cls, d: dict | None = None, **kw):
         "Build from a dict (and keyword overrides); nested dataclasses load recursively."
         d = {**(d or {}), **kw}
         _check_keys(cls, d, f"{cls.__name__}")
@@ -141,9 +196,16 @@ class Config:
         for k, v in d.items():
             t = hints.get(k)
             if isinstance(t, type) and is_dataclass(t):
-                if not isinstance(v, (dict, t)): raise ConfigError(f"{cls.__name__}.{k} must be a mapping of its fields, got {v!r}.")
-                if isinstance(v, dict): v = t.from_dict(v) if issubclass(t, Config) else t(**v)
-            elif t is not None: v = coerce_value(t, v, f"{cls.__name__}.{k}")   # YAML/JSON have no tuples; 1e-3 is a string
+                if not isinstance(v, (dict, t)):
+                    raise ConfigError(
+                        f"{cls.__name__}.{k} must be a mapping of its fields, got {v!r}."
+                    )
+                if isinstance(v, dict):
+                    v = t.from_dict(v) if issubclass(t, Config) else t(**v)
+            elif t is not None:
+                v = coerce_value(
+                    t, v, f"{cls.__name__}.{k}"
+                )  # YAML/JSON have no tuples; 1e-3 is a string
             out[k] = v
         return cls(**out)
 
@@ -151,96 +213,133 @@ class Config:
         "Validate fields: `name=(test, 'what it must be')`; the first failure raises a ConfigError naming the field and its value."
         for k, (ok, what) in rules.items():
             v = getattr(self, k)
-            try: good = bool(ok(v))
-            except Exception: good = False
-            if not good: raise ConfigError(f"{type(self).__name__}.{k} must be {what}, got {v!r}.")
+            try:
+                good = bool(ok(v))
+            except Exception:
+                good = False
+            if not good:
+                raise ConfigError(f"{type(self).__name__}.{k} must be {what}, got {v!r}.")
 
     def replace(self, **kw):
         "A copy with some fields changed (unknown names rejected)."
         _check_keys(type(self), kw, type(self).__name__)
         return dataclasses.replace(self, **kw)
 
-    def to_yaml(self, path:str|Path|None=None)->str:
+    def to_yaml(self, path: str | Path | None = None) -> str:
         "YAML text of this config; also written atomically to `path` when given."
         s = yaml.safe_dump(self.to_dict(), sort_keys=False)
-        if path is not None: atomic_write_text(path, s)
+        if path is not None:
+            atomic_write_text(path, s)
         return s
 
     @classmethod
-    def from_yaml(cls, src:str|Path):
+    def from_yaml(cls, src: str | Path):
         "Load from a YAML file path or a YAML string."
         p = Path(src) if not (isinstance(src, str) and '\n' in src) else None
         try:
-            if p is not None and p.exists(): text = p.read_text()
+            if p is not None and p.exists():
+                text = p.read_text()
             elif p is not None and (str(src).endswith(('.yaml', '.yml'))):
                 raise ConfigError(f"Config file {str(src)!r} does not exist: check the path.")
-            else: text = str(src)
+            else:
+                text = str(src)
             d = yaml.safe_load(text) or {}
         except (UnicodeDecodeError, yaml.YAMLError) as e:
-            raise ConfigError(f"Config {str(src)[:80]!r} is not readable YAML ({type(e).__name__}): fix or re-create it.") from None
-        if not isinstance(d, dict): raise ConfigError(f"A config must be a YAML mapping, got {type(d).__name__}.")
+            raise ConfigError(
+                f"Config {str(src)[:80]!r} is not readable YAML ({type(e).__name__}): fix or re-create it."
+            ) from None
+        if not isinstance(d, dict):
+            raise ConfigError(f"A config must be a YAML mapping, got {type(d).__name__}.")
         return cls.from_dict(d)
 
 # %% ../nbs/00_core.ipynb #0a1a1f62
 @contextlib.contextmanager
-def atomic_write(path:str|Path, mode:str='wb'):
+def atomic_write(path: str | Path, mode: str = 'wb'):
     "Open a temporary file beside `path`; on success rename it over `path`, on error delete it."
-    path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f'.{path.name}.', suffix='.tmp')
     try:
-        os.chmod(tmp, 0o666 & ~_umask())                 # mkstemp makes 0600; honour the umask like open() does
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; honour the umask like open() does
         with os.fdopen(fd, mode) as f:
             yield f
-            f.flush(); os.fsync(f.fileno())
+            f.flush()
+            os.fsync(f.fileno())
         os.replace(tmp, path)
     except BaseException:
-        with contextlib.suppress(FileNotFoundError): os.unlink(tmp)
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
         raise
 
-def _umask()->int:
-    m = os.umask(0); os.umask(m); return m
 
-def atomic_write_text(path, text:str):
+def _umask() -> int:
+    m = os.umask(0)
+    os.umask(m)
+    return m
+
+
+def atomic_write_text(path, text: str):
     "Write `text` to `path` atomically."
-    with atomic_write(path, 'w') as f: f.write(text)
+    with atomic_write(path, 'w') as f:
+        f.write(text)
+
 
 def save_json(obj, path):
     "Write `obj` as indented JSON, atomically."
     atomic_write_text(path, json.dumps(obj, indent=2, sort_keys=False, default=str) + '\n')
 
+
 def load_json(path):
     "Read JSON, with an error that names the file when it is missing or corrupt."
     path = Path(path)
-    if not path.exists(): raise CheckpointError(f"{path} does not exist.")
-    try: return json.loads(path.read_text())
-    except (json.JSONDecodeError, UnicodeDecodeError) as e: raise CheckpointError(f"{path} is not valid JSON ({e}); delete it or re-create it.") from e
+    if not path.exists():
+        raise CheckpointError(f"{path} does not exist.")
+    try:
+        return json.loads(path.read_text())
+    except (json.JSONDecodeError, UnicodeDecodeError) as e:
+        raise CheckpointError(f"{path} is not valid JSON ({e}); delete it or re-create it.") from e
+
 
 def save_torch(obj, path):
     "`torch.save` to `path`, atomically."
-    with atomic_write(path, 'wb') as f: torch.save(obj, f)
+    with atomic_write(path, 'wb') as f:
+        torch.save(obj, f)
+
 
 def load_torch(path, map_location='cpu'):
     "`torch.load` with `weights_only=True`: tensors, numbers, strings and containers only, so a file can never run code."
     return torch.load(path, map_location=map_location, weights_only=True)
 
-def save_image(img:torch.Tensor, path):
+
+def save_image(img: torch.Tensor, path):
     "Save a [3, H, W] float image in [0, 1] (or uint8) as PNG, atomically."
     from PIL import Image
-    if img.dtype != torch.uint8: img = (img.detach().float().clamp(0, 1) * 255).round().to(torch.uint8)
+
+    if img.dtype != torch.uint8:
+        img = (img.detach().float().clamp(0, 1) * 255).round().to(torch.uint8)
     arr = img.cpu().permute(1, 2, 0).numpy()
-    if arr.shape[2] == 1: arr = arr[..., 0]
-    with atomic_write(path, 'wb') as f: Image.fromarray(arr).save(f, format='PNG')
+    if arr.shape[2] == 1:
+        arr = arr[..., 0]
+    with atomic_write(path, 'wb') as f:
+        Image.fromarray(arr).save(f, format='PNG')
 
 # %% ../nbs/00_core.ipynb #ed81cdfc
 _QUIET = {'on': os.environ.get('FD2DD_QUIET', '') not in ('', '0')}
 
-def set_quiet(quiet:bool=True):
+
+def set_quiet(quiet: bool = True):
     "Silence (or restore) all progress bars."
     _QUIET['on'] = bool(quiet)
 
-def is_quiet()->bool: return _QUIET['on']
 
-def progress(it=None, total:int|None=None, desc:str='', leave:bool=False, **kw):
+def is_quiet() -> bool:
+    return _QUIET['on']
+
+
+def progress(it=None, total: int | None = None, desc: str = '', leave: bool = False, **kw):
     "A progress bar over `it` (or a manual one with `total`), silent when quiet."
     from tqdm.auto import tqdm
-    return tqdm(it, total=total, desc=desc, leave=leave, disable=is_quiet(), dynamic_ncols=True, **kw)
+
+    return tqdm(
+        it, total=total, desc=desc, leave=leave, disable=is_quiet(), dynamic_ncols=True, **kw
+    )

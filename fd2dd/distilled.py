@@ -17,132 +17,242 @@ __all__ = ['file_hash', 'image_path', 'DistilledWriter', 'load_distilled', 'expo
            'export_ddranking']
 
 # %% ../nbs/06_distilled.ipynb #b34e6740
-def file_hash(path, n:int=16)->str:
+def file_hash(path, n: int = 16) -> str:
     "Short sha256 of a file (identifies the teacher a set was made with)."
     h = hashlib.sha256()
     with open(path, 'rb') as f:
-        for b in iter(lambda: f.read(1 << 20), b''): h.update(b)
+        for b in iter(lambda: f.read(1 << 20), b''):
+            h.update(b)
     return h.hexdigest()[:n]
 
-def image_path(root, c:int, j:int)->Path: return Path(root)/f'{c:03d}'/f'{j:03d}.png'
+
+def image_path(root, c: int, j: int) -> Path:
+    return Path(root) / f'{c:03d}' / f'{j:03d}.png'
+
 
 class DistilledWriter:
     "Writes a distilled set image by image; `exists` tells a resumed run what is done."
-    def __init__(self, root, classes:list, meta:dict, write_meta:bool=True):
+
+    def __init__(self, root, classes: list, meta: dict, write_meta: bool = True):
         self.root, self.classes, self.write_meta = Path(root), list(classes), write_meta
-        if (self.root/'classes.json').exists():
-            old = load_json(self.root/'classes.json')
+        if (self.root / 'classes.json').exists():
+            old = load_json(self.root / 'classes.json')
             check_classes(old, self.classes, f'data for {self.root}', 'existing distilled set')
-            om = load_json(self.root/'meta.json')
+            om = load_json(self.root / 'meta.json')
             keys = ('method', 'ipc', 'size', 'seed', 'config')
-            js = lambda v: json.loads(json.dumps(v, default=str))   # compare as stored (tuples become lists)
+            js = lambda v: json.loads(
+                json.dumps(v, default=str)
+            )  # compare as stored (tuples become lists)
             diff = [k for k in keys if js(om.get(k)) != js(meta.get(k))]
             if diff:
-                raise CheckpointError(f"{self.root} holds a distilled set made with other settings ({diff}): use another --out folder or delete it.")
-            if om.get('teacher_hash') and meta.get('teacher_hash') and om['teacher_hash'] != meta['teacher_hash']:
-                raise CheckpointError(f"{self.root} was started with teacher {om.get('teacher')} (hash {om['teacher_hash']}) but this run uses "
-                                      f"{meta.get('teacher')} (hash {meta['teacher_hash']}); one set must come from one teacher: use another --out folder.")
-        self.meta = {**meta, 'classes_file': 'classes.json', 'fd2dd_version': fd2dd.__version__, 'complete': False}
-        if write_meta: save_json(self.classes, self.root/'classes.json'); save_json(self.meta, self.root/'meta.json')
-    def exists(self, c, j)->bool: return image_path(self.root, c, j).exists()
-    def put(self, c:int, j:int, img:torch.Tensor):
+                raise CheckpointError(
+                    f"{self.root} holds a distilled set made with other settings ({diff}): use another --out folder or delete it."
+                )
+            if (
+                om.get('teacher_hash')
+                and meta.get('teacher_hash')
+                and om['teacher_hash'] != meta['teacher_hash']
+            ):
+                raise CheckpointError(
+                    f"{self.root} was started with teacher {om.get('teacher')} (hash {om['teacher_hash']}) but this run uses "
+                    f"{meta.get('teacher')} (hash {meta['teacher_hash']}); one set must come from one teacher: use another --out folder."
+                )
+        self.meta = {
+            **meta,
+            'classes_file': 'classes.json',
+            'fd2dd_version': fd2dd.__version__,
+            'complete': False,
+        }
+        if write_meta:
+            save_json(self.classes, self.root / 'classes.json')
+            save_json(self.meta, self.root / 'meta.json')
+
+    def exists(self, c, j) -> bool:
+        return image_path(self.root, c, j).exists()
+
+    def put(self, c: int, j: int, img: torch.Tensor):
         "Write image j of class c ([3,S,S] float in [0,1] or uint8)."
         save_image(img, image_path(self.root, c, j))
+
     def finish(self, **extra):
         self.meta.update(extra, complete=True)
-        if self.write_meta: save_json(self.meta, self.root/'meta.json')
+        if self.write_meta:
+            save_json(self.meta, self.root / 'meta.json')
 
 # %% ../nbs/06_distilled.ipynb #02f9aef3
-def load_distilled(root, classes:list|None=None, ipc:int|None=None, allow_incomplete:bool=False)->tuple[ImageData, dict]:
+def load_distilled(
+    root, classes: list | None = None, ipc: int | None = None, allow_incomplete: bool = False
+) -> tuple[ImageData, dict]:
     "Load and validate a distilled set; `classes` (e.g. the teacher's) must match its classes.json."
     root = Path(root)
-    if not root.is_dir(): raise CheckpointError(f"Distilled set {root} does not exist: make one with `fd2dd distill`.")
+    if not root.is_dir():
+        raise CheckpointError(
+            f"Distilled set {root} does not exist: make one with `fd2dd distill`."
+        )
     for f in ('classes.json', 'meta.json'):
-        if not (root/f).exists(): raise CheckpointError(f"{root} is not a distilled set: {f} is missing.")
-    names, meta = load_json(root/'classes.json'), load_json(root/'meta.json')
+        if not (root / f).exists():
+            raise CheckpointError(f"{root} is not a distilled set: {f} is missing.")
+    names, meta = load_json(root / 'classes.json'), load_json(root / 'meta.json')
     if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
-        raise CheckpointError(f"{root/'classes.json'} must be a JSON list of class names, got {str(names)[:60]}: restore it or make the set again.")
+        raise CheckpointError(
+            f"{root / 'classes.json'} must be a JSON list of class names, got {str(names)[:60]}: restore it or make the set again."
+        )
     if not isinstance(meta, dict):
-        raise CheckpointError(f"{root/'meta.json'} must be a JSON object, got {str(meta)[:60]}: restore it or make the set again.")
-    if classes is not None: check_classes(classes, names, f'distilled set {root}', 'teacher')
+        raise CheckpointError(
+            f"{root / 'meta.json'} must be a JSON object, got {str(meta)[:60]}: restore it or make the set again."
+        )
+    if classes is not None:
+        check_classes(classes, names, f'distilled set {root}', 'teacher')
     if not meta.get('complete') and not allow_incomplete:
-        raise CheckpointError(f"{root} is incomplete (its run was interrupted): resume it by running the same distill command again.")
+        raise CheckpointError(
+            f"{root} is incomplete (its run was interrupted): resume it by running the same distill command again."
+        )
     ipc = ipc or meta.get('ipc')
     size = meta.get('size')
     xs, ys = [], []
     for c in range(len(names)):
-        files = sorted((root/f'{c:03d}').glob('*.png')) if (root/f'{c:03d}').is_dir() else []
-        if not files: raise CheckpointError(f"{root}: class {c} ({names[c]}) has no images in {root/f'{c:03d}'}.")
+        files = sorted((root / f'{c:03d}').glob('*.png')) if (root / f'{c:03d}').is_dir() else []
+        if not files:
+            raise CheckpointError(
+                f"{root}: class {c} ({names[c]}) has no images in {root / f'{c:03d}'}."
+            )
         if ipc and len(files) < ipc and not allow_incomplete:
-            raise CheckpointError(f"{root}: class {c} has {len(files)} images but the set says ipc={ipc}.")
-        if ipc and not allow_incomplete:                               # the set's own files are 000.png .. (ipc-1).png
+            raise CheckpointError(
+                f"{root}: class {c} has {len(files)} images but the set says ipc={ipc}."
+            )
+        if ipc and not allow_incomplete:  # the set's own files are 000.png .. (ipc-1).png
             canon = [image_path(root, c, j) for j in range(ipc)]
             miss = [p.name for p in canon if not p.exists()]
-            if miss: raise CheckpointError(f"{root/f'{c:03d}'} lacks {miss} (the set holds {ipc} images per class, "
-                                           f"{canon[0].name}..{canon[-1].name}): run the same distill command again, which re-makes missing images.")
-            extra = [p.name for p in files if p not in canon]           # a stray file (a copy, a figure) is not part of the set
-            if extra: warnings.warn(f"{root/f'{c:03d}'}: ignoring {extra}, which are not part of the set ({ipc} images per class, "
-                                    f"{canon[0].name}..{canon[-1].name}).")
+            if miss:
+                raise CheckpointError(
+                    f"{root / f'{c:03d}'} lacks {miss} (the set holds {ipc} images per class, "
+                    f"{canon[0].name}..{canon[-1].name}): run the same distill command again, which re-makes missing images."
+                )
+            extra = [
+                p.name for p in files if p not in canon
+            ]  # a stray file (a copy, a figure) is not part of the set
+            if extra:
+                warnings.warn(
+                    f"{root / f'{c:03d}'}: ignoring {extra}, which are not part of the set ({ipc} images per class, "
+                    f"{canon[0].name}..{canon[-1].name})."
+                )
             files = canon
         for p in files:
-            try: x = decode_image(p, None)                             # as stored: a wrong size is an error, not a resize
+            try:
+                x = decode_image(p, None)  # as stored: a wrong size is an error, not a resize
             except DataError as e:
-                raise CheckpointError(f"{p} cannot be decoded ({e.__cause__}): delete it and run the same distill command "
-                                      "again, which re-makes missing images.") from e
+                raise CheckpointError(
+                    f"{p} cannot be decoded ({e.__cause__}): delete it and run the same distill command "
+                    "again, which re-makes missing images."
+                ) from e
             if size and tuple(x.shape[1:]) != (size, size):
-                raise CheckpointError(f"{p} is {x.shape[2]}x{x.shape[1]} px but {root/'meta.json'} says size={size}: "
-                                      "replace the file, or make the set again with the same distill command.")
-            xs.append(x); ys.append(c)
+                raise CheckpointError(
+                    f"{p} is {x.shape[2]}x{x.shape[1]} px but {root / 'meta.json'} says size={size}: "
+                    "replace the file, or make the set again with the same distill command."
+                )
+            xs.append(x)
+            ys.append(c)
     if len({tuple(x.shape) for x in xs}) > 1:
-        raise CheckpointError(f"{root}: images of different sizes {sorted({tuple(x.shape) for x in xs})}: make the set again.")
+        raise CheckpointError(
+            f"{root}: images of different sizes {sorted({tuple(x.shape) for x in xs})}: make the set again."
+        )
     return ImageData(torch.stack(xs), torch.tensor(ys), names, f'distilled:{root.name}'), meta
 
-def export_tensors(root, path, soft_labels:torch.Tensor|None=None):
+
+def export_tensors(root, path, soft_labels: torch.Tensor | None = None):
     "Write the set as a tensor file {images uint8, labels, classes, meta, soft_labels}."
     d, meta = load_distilled(root)
-    save_torch({'images': d.images, 'labels': d.labels, 'classes': d.classes, 'meta': meta, 'soft_labels': soft_labels}, path)
+    save_torch(
+        {
+            'images': d.images,
+            'labels': d.labels,
+            'classes': d.classes,
+            'meta': meta,
+            'soft_labels': soft_labels,
+        },
+        path,
+    )
 
-def import_tensors(path, root)->Path:
+
+def import_tensors(path, root) -> Path:
     "Turn a tensor file (images uint8 or float [0,1] [N,3,S,S], labels, classes) into a distilled-set folder."
     blob = load_torch(path)
     miss = [k for k in ('images', 'labels', 'classes') if k not in blob]
-    if miss: raise CheckpointError(f"{path} lacks {miss}; expected a dict with images, labels and classes.")
+    if miss:
+        raise CheckpointError(
+            f"{path} lacks {miss}; expected a dict with images, labels and classes."
+        )
     x, y = blob['images'], blob['labels'].long()
     ipc = int(torch.bincount(y).max())
-    w = DistilledWriter(root, blob['classes'], {**blob.get('meta', {}), 'method': blob.get('meta', {}).get('method', 'imported'),
-                                                 'ipc': ipc, 'size': x.shape[-1]})
+    w = DistilledWriter(
+        root,
+        blob['classes'],
+        {
+            **blob.get('meta', {}),
+            'method': blob.get('meta', {}).get('method', 'imported'),
+            'ipc': ipc,
+            'size': x.shape[-1],
+        },
+    )
     counts = [0] * len(blob['classes'])
-    for img, c in zip(x, y.tolist()): w.put(c, counts[c], img); counts[c] += 1
-    w.finish(); return Path(root)
+    for img, c in zip(x, y.tolist()):
+        w.put(c, counts[c], img)
+        counts[c] += 1
+    w.finish()
+    return Path(root)
 
 # %% ../nbs/06_distilled.ipynb #9f3f24c6
-def ipc_prefix(src, dst, ipc:int)->Path:
+def ipc_prefix(src, dst, ipc: int) -> Path:
     "A new set holding the first `ipc` images per class of the set `src` (FD2's IPC 1/3 from IPC 5)."
     d, meta = load_distilled(src)
-    if ipc > meta['ipc']: raise CheckpointError(f"{src} has ipc={meta['ipc']}; cannot take the first {ipc} images per class.")
+    if ipc > meta['ipc']:
+        raise CheckpointError(
+            f"{src} has ipc={meta['ipc']}; cannot take the first {ipc} images per class."
+        )
     w = DistilledWriter(dst, d.classes, {**meta, 'ipc': ipc, 'prefix_of': str(src)})
     for c in range(d.num_classes):
-        for j, i in enumerate(d.indices_of(c)[:ipc].tolist()): w.put(c, j, d.images[i])
-    w.finish(); return Path(dst)
+        for j, i in enumerate(d.indices_of(c)[:ipc].tolist()):
+            w.put(c, j, d.images[i])
+    w.finish()
+    return Path(dst)
 
 # %% ../nbs/06_distilled.ipynb #181abc9c
 @torch.no_grad()
-def export_ddranking(root, # a distilled set folder
-                     teacher, # the teacher that made it (`fd2dd.squeeze.Teacher`): its normalisation and soft labels
-                     out, # folder for images.pt, labels.pt and ddranking.json
-                     bs:int=256)->Path:
+def export_ddranking(
+    root,  # a distilled set folder
+    teacher,  # the teacher that made it (`fd2dd.squeeze.Teacher`): its normalisation and soft labels
+    out,  # folder for images.pt, labels.pt and ddranking.json
+    bs: int = 256,
+) -> Path:
     "Write what DD-Ranking reads: normalised class-major `images.pt` [N,3,S,S] and `labels.pt`, the teacher's logits [N,K]."
     d, meta = load_distilled(root, classes=teacher.classes)
     if d.size != teacher.size:
-        raise CheckpointError(f"{root} holds {d.size} px images but the teacher takes {teacher.size} px: export with the teacher that made the set.")
-    order = torch.argsort(d.labels, stable=True)             # class-major, image order kept within a class
-    dev = next(teacher.parameters()).device; teacher.eval()
-    x = torch.cat([teacher.norm(d.images[order[i:i + bs]].to(dev)).cpu() for i in range(0, len(order), bs)])
-    logits = torch.cat([teacher(x[i:i + bs].to(dev)).float().cpu() for i in range(0, len(x), bs)])
+        raise CheckpointError(
+            f"{root} holds {d.size} px images but the teacher takes {teacher.size} px: export with the teacher that made the set."
+        )
+    order = torch.argsort(d.labels, stable=True)  # class-major, image order kept within a class
+    dev = next(teacher.parameters()).device
+    teacher.eval()
+    x = torch.cat(
+        [teacher.norm(d.images[order[i : i + bs]].to(dev)).cpu() for i in range(0, len(order), bs)]
+    )
+    logits = torch.cat([teacher(x[i : i + bs].to(dev)).float().cpu() for i in range(0, len(x), bs)])
     out = Path(out)
-    save_torch(x, out/'images.pt'); save_torch(logits, out/'labels.pt')
-    save_json({'format': 'ddranking-0.2 tensors', 'classes': d.classes, 'ipc': meta.get('ipc'), 'size': d.size,
-               'mean': teacher.norm.mean.flatten().tolist(), 'std': teacher.norm.std.flatten().tolist(), 'method': meta.get('method'),
-               'hard_labels': d.labels[order].tolist(), 'soft_label_mode': 'S', 'labels': 'teacher logits, one row per image'},
-              out/'ddranking.json')
+    save_torch(x, out / 'images.pt')
+    save_torch(logits, out / 'labels.pt')
+    save_json(
+        {
+            'format': 'ddranking-0.2 tensors',
+            'classes': d.classes,
+            'ipc': meta.get('ipc'),
+            'size': d.size,
+            'mean': teacher.norm.mean.flatten().tolist(),
+            'std': teacher.norm.std.flatten().tolist(),
+            'method': meta.get('method'),
+            'hard_labels': d.labels[order].tolist(),
+            'soft_label_mode': 'S',
+            'labels': 'teacher logits, one row per image',
+        },
+        out / 'ddranking.json',
+    )
     return out

@@ -14,49 +14,82 @@ __all__ = ['init_distributed', 'world_size', 'rank', 'is_main', 'barrier', 'ddp'
            'epoch_indices', 'my_chunks']
 
 # %% ../nbs/12_distributed.ipynb #59c58587
-def init_distributed()->tuple[int, int]:
+def init_distributed() -> tuple[int, int]:
     "Join the process group torchrun describes (no-op for one process); returns (rank, world size)."
     ws = int(os.environ.get('WORLD_SIZE', '1'))
     if ws > 1 and not dist.is_initialized():
-        backend = 'nccl' if torch.cuda.is_available() and os.environ.get('FD2DD_DEVICE', 'auto') != 'cpu' else 'gloo'
+        backend = (
+            'nccl'
+            if torch.cuda.is_available() and os.environ.get('FD2DD_DEVICE', 'auto') != 'cpu'
+            else 'gloo'
+        )
         dist.init_process_group(backend)
-        if backend == 'nccl': torch.cuda.set_device(int(os.environ.get('LOCAL_RANK', 0)))
+        if backend == 'nccl':
+            torch.cuda.set_device(int(os.environ.get('LOCAL_RANK', 0)))
     return rank(), world_size()
 
-def world_size()->int: return dist.get_world_size() if dist.is_available() and dist.is_initialized() else 1
-def rank()->int: return dist.get_rank() if dist.is_available() and dist.is_initialized() else 0
-def is_main()->bool: return rank() == 0
+
+def world_size() -> int:
+    return dist.get_world_size() if dist.is_available() and dist.is_initialized() else 1
+
+
+def rank() -> int:
+    return dist.get_rank() if dist.is_available() and dist.is_initialized() else 0
+
+
+def is_main() -> bool:
+    return rank() == 0
+
 
 def barrier():
     "Wait for every rank (no-op for one process)."
-    if world_size() > 1: dist.barrier()
+    if world_size() > 1:
+        dist.barrier()
 
-def ddp(module:torch.nn.Module, find_unused_parameters:bool=False)->torch.nn.Module:
+
+def ddp(module: torch.nn.Module, find_unused_parameters: bool = False) -> torch.nn.Module:
     "`module` wrapped in DistributedDataParallel under torchrun; `module` itself in one process."
-    if world_size() == 1: return module
+    if world_size() == 1:
+        return module
     from torch.nn.parallel import DistributedDataParallel
-    dev = next(module.parameters()).device
-    return DistributedDataParallel(module, device_ids=[dev.index] if dev.type == 'cuda' else None,
-                                   broadcast_buffers=False, find_unused_parameters=find_unused_parameters)
 
-def average_tensor_(t:torch.Tensor)->torch.Tensor:
+    dev = next(module.parameters()).device
+    return DistributedDataParallel(
+        module,
+        device_ids=[dev.index] if dev.type == 'cuda' else None,
+        broadcast_buffers=False,
+        find_unused_parameters=find_unused_parameters,
+    )
+
+
+def average_tensor_(t: torch.Tensor) -> torch.Tensor:
     "Average a tensor over ranks in place (buffers, prototypes)."
     ws = world_size()
-    if ws > 1 and t.is_floating_point(): dist.all_reduce(t); t /= ws
+    if ws > 1 and t.is_floating_point():
+        dist.all_reduce(t)
+        t /= ws
     return t
 
-def sync_buffers(module:torch.nn.Module):
-    "Average floating-point buffers (BN running statistics, CAL centres) over ranks."
-    for b in module.buffers(): average_tensor_(b)
 
-def epoch_indices(n:int, epoch:int, seed:int)->torch.Tensor:
+def sync_buffers(module: torch.nn.Module):
+    "Average floating-point buffers (BN running statistics, CAL centres) over ranks."
+    for b in module.buffers():
+        average_tensor_(b)
+
+
+def epoch_indices(n: int, epoch: int, seed: int) -> torch.Tensor:
     "This rank's shuffled share of range(n) for `epoch` (DistributedSampler; the whole permutation for one process)."
     from torch.utils.data import DistributedSampler
+
     if world_size() == 1:
         return torch.randperm(n, generator=make_generator(seed * 1000 + epoch))
-    s = DistributedSampler(range(n), num_replicas=world_size(), rank=rank(), shuffle=True, seed=seed, drop_last=True)
-    s.set_epoch(epoch); return torch.tensor(list(iter(s)))
+    s = DistributedSampler(
+        range(n), num_replicas=world_size(), rank=rank(), shuffle=True, seed=seed, drop_last=True
+    )
+    s.set_epoch(epoch)
+    return torch.tensor(list(iter(s)))
 
-def my_chunks(chunks:list)->list:
+
+def my_chunks(chunks: list) -> list:
     "The chunks this rank handles (round-robin)."
-    return chunks[rank()::world_size()]
+    return chunks[rank() :: world_size()]

@@ -14,67 +14,101 @@ __all__ = ['ChannelMoments', 'channel_moments', 'BNMatch', 'norm_dist', 'charact
 # %% ../nbs/04_losses.ipynb #218847a0
 class ChannelMoments(torch.autograd.Function):
     "Per-channel mean and mean square over (N, H, W) of x [N,C,H,W], with a fused backward."
+
     @staticmethod
     def forward(ctx, x):
         ctx.save_for_backward(x)
         return x.mean((0, 2, 3)), (x * x).mean((0, 2, 3))
+
     @staticmethod
     def backward(ctx, g_mean, g_sq):
-        x, = ctx.saved_tensors; n = x.numel() // x.shape[1]
+        (x,) = ctx.saved_tensors
+        n = x.numel() // x.shape[1]
         return torch.addcmul((g_mean / n).view(1, -1, 1, 1), x, (2 * g_sq / n).view(1, -1, 1, 1))
 
-def channel_moments(x): return ChannelMoments.apply(x)
+
+def channel_moments(x):
+    return ChannelMoments.apply(x)
 
 # %% ../nbs/04_losses.ipynb #aa5f7d46
 class BNMatch:
     "Forward hooks on BatchNorm2d layers; `loss()` is the weighted BN-statistics distance of the last forward."
-    def __init__(self, modules:list[nn.Module]|nn.Module, first_multiplier:float=10.0):
-        if isinstance(modules, nn.Module): modules = [modules]
+
+    def __init__(self, modules: list[nn.Module] | nn.Module, first_multiplier: float = 10.0):
+        if isinstance(modules, nn.Module):
+            modules = [modules]
         self.bns = [m for mod in modules for m in mod.modules() if isinstance(m, nn.BatchNorm2d)]
-        if not self.bns: raise ConfigError("BN matching needs a network with BatchNorm2d layers (e.g. convnet, resnet18).")
+        if not self.bns:
+            raise ConfigError(
+                "BN matching needs a network with BatchNorm2d layers (e.g. convnet, resnet18)."
+            )
         self.w = [first_multiplier] + [1.0] * (len(self.bns) - 1)
         self.terms = [None] * len(self.bns)
         self.handles = [m.register_forward_hook(self._hook(i)) for i, m in enumerate(self.bns)]
+
     def _hook(self, i):
         def h(mod, inp, out):
             mean, sq = channel_moments(inp[0].float())
-            var = sq - mean * mean                           # biased variance, E[x²] − E[x]²
-            self.terms[i] = torch.norm(mean - mod.running_mean, 2) + torch.norm(var - mod.running_var, 2)
+            var = sq - mean * mean  # biased variance, E[x²] − E[x]²
+            self.terms[i] = torch.norm(mean - mod.running_mean, 2) + torch.norm(
+                var - mod.running_var, 2
+            )
+
         return h
-    def loss(self)->torch.Tensor:
+
+    def loss(self) -> torch.Tensor:
         ts = [w * t for w, t in zip(self.w, self.terms) if t is not None]
-        if not ts: raise FD2DDError("BNMatch.loss() called before a forward pass through the hooked network.")
+        if not ts:
+            raise FD2DDError(
+                "BNMatch.loss() called before a forward pass through the hooked network."
+            )
         self.terms = [None] * len(self.bns)
         return sum(ts)
+
     def remove(self):
-        for h in self.handles: h.remove()
+        for h in self.handles:
+            h.remove()
 
 # %% ../nbs/04_losses.ipynb #50e314cb
-def norm_dist(a:torch.Tensor, b:torch.Tensor, kind:str='l2', eps:float=1e-6)->torch.Tensor:
+def norm_dist(
+    a: torch.Tensor, b: torch.Tensor, kind: str = 'l2', eps: float = 1e-6
+) -> torch.Tensor:
     "Normalised distance in [0,1] over the last dim; broadcasts a [...,D] against b [...,D]."
-    if kind == 'l2': return (a - b).norm(dim=-1) / (a.norm(dim=-1) + b.norm(dim=-1) + eps)
-    if kind == 'l1': return (a - b).abs().sum(-1) / (a.abs().sum(-1) + b.abs().sum(-1) + eps)
-    if kind == 'cos': return (1 - F.cosine_similarity(a, b, dim=-1, eps=eps)) / 2
+    if kind == 'l2':
+        return (a - b).norm(dim=-1) / (a.norm(dim=-1) + b.norm(dim=-1) + eps)
+    if kind == 'l1':
+        return (a - b).abs().sum(-1) / (a.abs().sum(-1) + b.abs().sum(-1) + eps)
+    if kind == 'cos':
+        return (1 - F.cosine_similarity(a, b, dim=-1, eps=eps)) / 2
     raise ConfigError(f"distance kind must be 'l2', 'l1' or 'cos', got {kind!r}.")
 
 # %% ../nbs/04_losses.ipynb #e58f7f71
-def characteristic_loss(z:torch.Tensor, prototypes:torch.Tensor, y:torch.Tensor, rho:float=0.5, kind:str='l2')->torch.Tensor:
+def characteristic_loss(
+    z: torch.Tensor, prototypes: torch.Tensor, y: torch.Tensor, rho: float = 0.5, kind: str = 'l2'
+) -> torch.Tensor:
     "FD2's L_F: rho * d(z, P_y) + (1 - rho) * (1 - mean_{k != y} d(z, P_k)), batch mean."
-    d = norm_dist(z[:, None, :], prototypes[None].to(z), kind)              # [B, K]
-    own = d.gather(1, y[:, None])[:, 0]                                      # [B]
-    other = (d.sum(1) - own) / max(prototypes.shape[0] - 1, 1)               # [B]
+    d = norm_dist(z[:, None, :], prototypes[None].to(z), kind)  # [B, K]
+    own = d.gather(1, y[:, None])[:, 0]  # [B]
+    other = (d.sum(1) - own) / max(prototypes.shape[0] - 1, 1)  # [B]
     return (rho * own + (1 - rho) * (1 - other)).mean()
 
 # %% ../nbs/04_losses.ipynb #290422e5
-def attention_similarity_loss(attn:torch.Tensor, prev:torch.Tensor|None, kind:str='l2')->torch.Tensor:
+def attention_similarity_loss(
+    attn: torch.Tensor, prev: torch.Tensor | None, kind: str = 'l2'
+) -> torch.Tensor:
     "FD2's L_S for current maps attn [B, M, h, w] against earlier same-class maps prev [B, J, M, h, w] (0 if J = 0)."
-    if prev is None or prev.shape[1] == 0: return attn.new_zeros(())
-    d = norm_dist(prev.flatten(2).to(attn), attn.flatten(1)[:, None, :], kind)   # [B, J]
+    if prev is None or prev.shape[1] == 0:
+        return attn.new_zeros(())
+    d = norm_dist(prev.flatten(2).to(attn), attn.flatten(1)[:, None, :], kind)  # [B, J]
     return (1 - d.mean(1)).mean()
 
 # %% ../nbs/04_losses.ipynb #da7cc2d8
-def kd_loss(student_logits, teacher_logits, T:float=20.0, t2:bool=False)->torch.Tensor:
+def kd_loss(student_logits, teacher_logits, T: float = 20.0, t2: bool = False) -> torch.Tensor:
     "KL divergence of student from teacher at temperature T (batchmean), optional T^2 factor."
-    l = F.kl_div(F.log_softmax(student_logits.float() / T, -1), F.log_softmax(teacher_logits.float() / T, -1),
-                 reduction='batchmean', log_target=True)
+    l = F.kl_div(
+        F.log_softmax(student_logits.float() / T, -1),
+        F.log_softmax(teacher_logits.float() / T, -1),
+        reduction='batchmean',
+        log_target=True,
+    )
     return l * T * T if t2 else l

@@ -14,45 +14,58 @@ from .models.attention import upsample_map
 __all__ = ['mean_std', 'paired_difference', 'label_robust_score', 'aug_robust_score', 'attention_on_part']
 
 # %% ../nbs/08_metrics.ipynb #27c868f5
-def mean_std(values)->tuple[float, float]:
+def mean_std(values) -> tuple[float, float]:
     "Mean and sample std (ddof=1; 0 for one value)."
     v = torch.tensor([float(x) for x in values], dtype=torch.float64)
-    if len(v) == 0: raise ValueError('mean_std of no values')
+    if len(v) == 0:
+        raise ValueError('mean_std of no values')
     return float(v.mean()), float(v.std()) if len(v) > 1 else 0.0
 
 # %% ../nbs/08_metrics.ipynb #c99b4f05
-def paired_difference(a:dict, # accuracy of method A per pair key, e.g. {(distill_seed, student_seed): 0.61}
-                      b:dict, # accuracy of method B on the same keys
-                      level:float=0.95, # coverage of the two-sided t interval
-                     )->dict:
+def paired_difference(
+    a: dict,  # accuracy of method A per pair key, e.g. {(distill_seed, student_seed): 0.61}
+    b: dict,  # accuracy of method B on the same keys
+    level: float = 0.95,  # coverage of the two-sided t interval
+) -> dict:
     "Mean of A - B over the keys both have, with a paired t interval (None below two pairs)."
     keys = sorted(set(a) & set(b))
-    if not keys: raise ValueError('paired_difference: the two methods share no (distill seed, student seed) pair')
+    if not keys:
+        raise ValueError(
+            'paired_difference: the two methods share no (distill seed, student seed) pair'
+        )
     d = torch.tensor([float(a[k]) - float(b[k]) for k in keys], dtype=torch.float64)
     m, n = float(d.mean()), len(d)
-    if n < 2: return {'mean': m, 'lo': None, 'hi': None, 'n': n, 'level': level}
+    if n < 2:
+        return {'mean': m, 'lo': None, 'hi': None, 'n': n, 'level': level}
     h = float(stats.t.ppf(0.5 + level / 2, n - 1)) * float(d.std()) / math.sqrt(n)
     return {'mean': m, 'lo': m - h, 'hi': m + h, 'n': n, 'level': level}
 
 # %% ../nbs/08_metrics.ipynb #1d65a7a7
-def _squash(a): return (math.exp(a) - math.exp(-1)) / (math.e - math.exp(-1))
+def _squash(a):
+    return (math.exp(a) - math.exp(-1)) / (math.e - math.exp(-1))
+
 
 def _frac(*xs):
     for x in xs:
-        if not 0 <= x <= 1: raise ValueError(f"accuracies must be fractions in [0, 1], got {x} (divide percentages by 100).")
+        if not 0 <= x <= 1:
+            raise ValueError(
+                f"accuracies must be fractions in [0, 1], got {x} (divide percentages by 100)."
+            )
 
-def label_robust_score(real_hard, syn_hard, syn_soft, rdm_soft, w:float=0.5)->float:
+
+def label_robust_score(real_hard, syn_hard, syn_soft, rdm_soft, w: float = 0.5) -> float:
     "DD-Ranking's LRS on fractions."
     _frac(real_hard, syn_hard, syn_soft, rdm_soft)
     return _squash(w * (syn_soft - rdm_soft) - (1 - w) * (real_hard - syn_hard))
 
-def aug_robust_score(syn_aug, rdm_aug, syn_noaug, rdm_noaug, gamma:float=0.5)->float:
+
+def aug_robust_score(syn_aug, rdm_aug, syn_noaug, rdm_noaug, gamma: float = 0.5) -> float:
     "DD-Ranking's ARS on fractions."
     _frac(syn_aug, rdm_aug, syn_noaug, rdm_noaug)
     return _squash(gamma * (syn_aug - rdm_aug) + (1 - gamma) * (syn_noaug - rdm_noaug))
 
 # %% ../nbs/08_metrics.ipynb #ecf8e7e8
-def attention_on_part(att:torch.Tensor, masks:torch.Tensor)->torch.Tensor:
+def attention_on_part(att: torch.Tensor, masks: torch.Tensor) -> torch.Tensor:
     "Share of attention mass [B,h,w] (non-negative) inside boolean masks [B,S,S], per image."
     a = upsample_map(att.float().clamp_min(0), masks.shape[-1])
     return (a * masks.float()).flatten(1).sum(1) / a.flatten(1).sum(1).clamp_min(1e-12)

@@ -17,315 +17,708 @@ from .synth.select import RDEDConfig, FocusConfig, random_select, rded_select, f
 from .synth.recover import RecoverConfig, recover, METHODS as RECOVER_METHODS
 from .distilled import DistilledWriter, load_distilled, file_hash
 from .train import TrainConfig, train_student
-from .metrics import mean_std, paired_difference
+from .metrics import mean_std, paired_difference, label_robust_score, aug_robust_score
 from .distributed import is_main, barrier
 
 # %% auto #0
 __all__ = ['ALL_METHODS', 'READOUT', 'BASELINES', 'DataConfig', 'RunConfig', 'load_data', 'get_teacher', 'get_observer',
-           'distill', 'evaluate', 'history_csv', 'tensorboard_log', 'save_student', 'load_student', 'summarize', 'say',
-           'run', 'precision_of', 'write_report']
+           'distill', 'evaluate', 'save_result', 'history_csv', 'tensorboard_log', 'save_student', 'load_student',
+           'summarize', 'say', 'robust_scores', 'run', 'precision_of', 'write_report']
 
 # %% ../nbs/10_pipeline.ipynb #7df8b03c
 ALL_METHODS = ('random',) + RECOVER_METHODS + ('rded', 'focusdd')
 
+
 @dataclass
 class DataConfig(Config):
     "Which dataset, at which size; synthbirds fields apply to the embedded dataset only."
+
     name: str = 'synthbirds'
-    root: str|None = None
+    root: str | None = None
     size: int = 64
-    classes: list|None = None
-    per_class: int|None = None
-    val_fraction: float = 0.0     # carve this share of train as a validation split (for tuning)
-    skip_corrupt: bool = False    # folders: skip undecodable images with a warning instead of stopping
-    num_classes: int = 10         # synthbirds
-    n_train: int = 300            # synthbirds, per class
-    n_test: int = 50              # synthbirds, per class
-    difficulty: float = 0.25      # synthbirds
-    seed: int = 0                 # synthbirds
+    classes: list | None = None
+    per_class: int | None = None
+    val_fraction: float = 0.0  # carve this share of train as a validation split (for tuning)
+    skip_corrupt: bool = (
+        False  # folders: skip undecodable images with a warning instead of stopping
+    )
+    num_classes: int = 10  # synthbirds
+    n_train: int = 300  # synthbirds, per class
+    n_test: int = 50  # synthbirds, per class
+    difficulty: float = 0.25  # synthbirds
+    seed: int = 0  # synthbirds
+
     def __post_init__(self):
-        self.check(size=(lambda v: v >= 16, 'at least 16 (pixels)'), val_fraction=(lambda v: 0 <= v < 1, 'in [0, 1)'),
-                   num_classes=(lambda v: v >= 2, 'at least 2'), n_train=(lambda v: v >= 1, 'at least 1'), n_test=(lambda v: v >= 1, 'at least 1'),
-                   per_class=(lambda v: v is None or v >= 1, 'None or at least 1'))
+        self.check(
+            size=(lambda v: v >= 16, 'at least 16 (pixels)'),
+            val_fraction=(lambda v: 0 <= v < 1, 'in [0, 1)'),
+            num_classes=(lambda v: v >= 2, 'at least 2'),
+            n_train=(lambda v: v >= 1, 'at least 1'),
+            n_test=(lambda v: v >= 1, 'at least 1'),
+            per_class=(lambda v: v is None or v >= 1, 'None or at least 1'),
+        )
+
 
 @dataclass
 class RunConfig(Config):
     "Everything an end-to-end run needs."
+
     data: DataConfig = field(default_factory=DataConfig)
     methods: list = field(default_factory=lambda: ['fd2', 'sre2l++', 'random'])
-    ipc: int = 3                                      # FD2's regime (IPC 1, 3, 5)
+    ipc: int = 3  # FD2's regime (IPC 1, 3, 5)
     squeeze: SqueezeConfig = field(default_factory=SqueezeConfig)
     recover: RecoverConfig = field(default_factory=RecoverConfig)
     rded: RDEDConfig = field(default_factory=RDEDConfig)
     focus: FocusConfig = field(default_factory=FocusConfig)
-    observer: SqueezeConfig = field(default_factory=lambda: SqueezeConfig(arch='vit_tiny', arch_kwargs={}, cal=False, epochs=4, lr=1e-3))  # FocusDD's ViT
+    observer: SqueezeConfig = field(
+        default_factory=lambda: SqueezeConfig(
+            arch='vit_tiny', arch_kwargs={}, cal=False, epochs=4, lr=1e-3
+        )
+    )  # FocusDD's ViT
     train: TrainConfig = field(default_factory=TrainConfig)
-    seeds: list = field(default_factory=lambda: [0, 1, 2])  # run k: student seed seeds[k] on the set of distill seed distill_seeds[k]
-    distill_seeds: list|None = None                   # None: the same as seeds (each run its own set); e.g. [0, 0, 0] keeps one set
+    seeds: list = field(
+        default_factory=lambda: [0, 1, 2]
+    )  # run k: student seed seeds[k] on the set of distill seed distill_seeds[k]
+    distill_seeds: list | None = (
+        None  # None: the same as seeds (each run its own set); e.g. [0, 0, 0] keeps one set
+    )
+    robust_scores: bool = False  # also DD-Ranking's LRS and ARS: hard-label, no-augmentation and full-data students (about 2.5x the students)
     device: str = 'auto'
+
     def __post_init__(self):
         bad = [m for m in self.methods if m not in ALL_METHODS]
-        if bad: raise ConfigError(f"Unknown method(s) {bad}; valid: {', '.join(ALL_METHODS)}.")
-        if self.ipc < 1: raise ConfigError(f"ipc must be at least 1, got {self.ipc}.")
-        get_device(self.device)                               # an unknown or absent device fails here, before any work
+        if bad:
+            raise ConfigError(f"Unknown method(s) {bad}; valid: {', '.join(ALL_METHODS)}.")
+        if self.ipc < 1:
+            raise ConfigError(f"ipc must be at least 1, got {self.ipc}.")
+        get_device(self.device)  # an unknown or absent device fails here, before any work
         for k in ('seeds', 'distill_seeds'):
             v = getattr(self, k)
-            if v is None and k == 'distill_seeds': continue
-            if not isinstance(v, (list, tuple)) or not v or not all(isinstance(s, int) and not isinstance(s, bool) and s >= 0 for s in v):
-                raise ConfigError(f"{k} must be a non-empty list of non-negative integers, got {v!r}.")
+            if v is None and k == 'distill_seeds':
+                continue
+            if (
+                not isinstance(v, (list, tuple))
+                or not v
+                or not all(isinstance(s, int) and not isinstance(s, bool) and s >= 0 for s in v)
+            ):
+                raise ConfigError(
+                    f"{k} must be a non-empty list of non-negative integers, got {v!r}."
+                )
         if self.distill_seeds is not None and len(self.distill_seeds) != len(self.seeds):
-            raise ConfigError(f"distill_seeds ({self.distill_seeds}) must have one entry per student seed ({self.seeds}).")
-        if len(set(self.runs())) != len(self.seeds): raise ConfigError(f"seeds {self.seeds} / distill_seeds {self.distill_seeds} repeat a run.")
-    def runs(self)->list:
-        "The (distill seed, student seed) pairs of one method: the same pairs for every method, so runs compare in pairs."
-        return list(zip(self.distill_seeds if self.distill_seeds is not None else self.seeds, self.seeds))
+            raise ConfigError(
+                f"distill_seeds ({self.distill_seeds}) must have one entry per student seed ({self.seeds})."
+            )
+        if len(set(self.runs())) != len(self.seeds):
+            raise ConfigError(
+                f"seeds {self.seeds} / distill_seeds {self.distill_seeds} repeat a run."
+            )
 
-def load_data(dc:DataConfig, return_val:bool=False)->tuple:
+    def runs(self) -> list:
+        "The (distill seed, student seed) pairs of one method: the same pairs for every method, so runs compare in pairs."
+        return list(
+            zip(self.distill_seeds if self.distill_seeds is not None else self.seeds, self.seeds)
+        )
+
+
+def load_data(dc: DataConfig, return_val: bool = False) -> tuple:
     "(train, test) of the configured dataset, train minus the validation share; (train, val, test) with `return_val`."
     kw = dict(classes=dc.classes, per_class=dc.per_class)
-    if dc.name != 'synthbirds': kw['skip_corrupt'] = dc.skip_corrupt
+    if dc.name != 'synthbirds':
+        kw['skip_corrupt'] = dc.skip_corrupt
     if dc.name == 'synthbirds':
-        kw.update(num_classes=dc.num_classes, n_train=dc.n_train, n_test=dc.n_test, difficulty=dc.difficulty, seed=dc.seed)
+        kw.update(
+            num_classes=dc.num_classes,
+            n_train=dc.n_train,
+            n_test=dc.n_test,
+            difficulty=dc.difficulty,
+            seed=dc.seed,
+        )
     tr = load_dataset(dc.name, dc.root, 'train', dc.size, **kw)
     te = load_dataset(dc.name, dc.root, 'test', dc.size, **kw)
     va = None
     if dc.val_fraction > 0:
-        g = make_generator(dc.seed + 99); keep, held = [], []
+        g = make_generator(dc.seed + 99)
+        keep, held = [], []
         for c in range(tr.num_classes):
-            idx = tr.indices_of(c); idx = idx[torch.randperm(len(idx), generator=g)]
-            k = int(round(len(idx) * dc.val_fraction)); held.append(idx[:k]); keep.append(idx[k:])
+            idx = tr.indices_of(c)
+            idx = idx[torch.randperm(len(idx), generator=g)]
+            k = int(round(len(idx) * dc.val_fraction))
+            held.append(idx[:k])
+            keep.append(idx[k:])
         tr, va = tr.subset(torch.cat(keep).sort().values), tr.subset(torch.cat(held).sort().values)
         va.name = tr.name.replace('train', 'val')
     if return_val:
-        if va is None: raise ConfigError("return_val=True needs DataConfig.val_fraction > 0.")
+        if va is None:
+            raise ConfigError("return_val=True needs DataConfig.val_fraction > 0.")
         return tr, va, te
     return tr, te
 
 # %% ../nbs/10_pipeline.ipynb #0197fd5e
-def get_teacher(cfg:RunConfig, out:Path, train, test):
+def get_teacher(cfg: RunConfig, out: Path, train, test):
     "Load out/teacher/teacher.pt if it exists (checking its classes), else train it (resuming last.pt)."
-    p = out/'teacher'/'teacher.pt'
+    p = out / 'teacher' / 'teacher.pt'
     if p.exists():
-        t = load_teacher(p, cfg.device); t.check_classes(train.classes)
+        t = load_teacher(p, cfg.device)
+        t.check_classes(train.classes)
         if t.meta.get('data', {}).get('sha1') not in (None, data_identity(train)['sha1']):
-            raise CheckpointError(f"{p} was trained on other images than this run's {cfg.data.name} data: use another --out folder.")
+            raise CheckpointError(
+                f"{p} was trained on other images than this run's {cfg.data.name} data: use another --out folder."
+            )
         return t
-    return train_teacher(cfg.squeeze.replace(device=cfg.device), train, test, out/'teacher', dataset=cfg.data.name)
+    return train_teacher(
+        cfg.squeeze.replace(device=cfg.device), train, test, out / 'teacher', dataset=cfg.data.name
+    )
 
-def get_observer(cfg:RunConfig, out:Path, train, test):
+
+def get_observer(cfg: RunConfig, out: Path, train, test):
     "FocusDD's ViT observer: out/observer/teacher.pt if it exists, else trained locally (no download here)."
-    p = out/'observer'/'teacher.pt'
+    p = out / 'observer' / 'teacher.pt'
     if p.exists():
-        t = load_teacher(p, cfg.device); t.check_classes(train.classes, 'dataset'); return t
-    return train_teacher(cfg.observer.replace(device=cfg.device), train, test, out/'observer', dataset=cfg.data.name)
+        t = load_teacher(p, cfg.device)
+        t.check_classes(train.classes, 'dataset')
+        return t
+    return train_teacher(
+        cfg.observer.replace(device=cfg.device),
+        train,
+        test,
+        out / 'observer',
+        dataset=cfg.data.name,
+    )
 
-def distill(method:str, teacher, train:ImageData, ipc:int, out:Path, cfg:RunConfig, teacher_path=None, observer=None,
-            seed:int=0, # distill seed: added to the recover, RDED and FocusDD seeds (and the random subset's)
-           )->Path:
+
+def distill(
+    method: str,
+    teacher,
+    train: ImageData,
+    ipc: int,
+    out: Path,
+    cfg: RunConfig,
+    teacher_path=None,
+    observer=None,
+    seed: int = 0,  # distill seed: added to the recover, RDED and FocusDD seeds (and the random subset's)
+) -> Path:
     "Make (or finish) the distilled set of `method` in `out`."
-    if seed: cfg = cfg.replace(recover=cfg.recover.replace(seed=cfg.recover.seed + seed), rded=cfg.rded.replace(seed=cfg.rded.seed + seed),
-                               focus=cfg.focus.replace(seed=cfg.focus.seed + seed))
-    meta = {'dataset': cfg.data.name, 'teacher': str(teacher_path) if teacher_path else None,
-            'teacher_hash': file_hash(teacher_path) if teacher_path and Path(teacher_path).exists() else None,
-            'teacher_acc': teacher.meta.get('test_acc')}
+    if seed:
+        cfg = cfg.replace(
+            recover=cfg.recover.replace(seed=cfg.recover.seed + seed),
+            rded=cfg.rded.replace(seed=cfg.rded.seed + seed),
+            focus=cfg.focus.replace(seed=cfg.focus.seed + seed),
+        )
+    meta = {
+        'dataset': cfg.data.name,
+        'teacher': str(teacher_path) if teacher_path else None,
+        'teacher_hash': file_hash(teacher_path)
+        if teacher_path and Path(teacher_path).exists()
+        else None,
+        'teacher_acc': teacher.meta.get('test_acc'),
+    }
     if method in RECOVER_METHODS:
-        return recover(teacher, train, ipc, cfg.recover.replace(method=method, device=cfg.device), out, meta)
-    if (out/'meta.json').exists() and load_json(out/'meta.json').get('complete'): return out
-    if not is_main(): barrier(); return out                            # selection is cheap: rank 0 makes it
+        return recover(
+            teacher, train, ipc, cfg.recover.replace(method=method, device=cfg.device), out, meta
+        )
+    if (out / 'meta.json').exists() and load_json(out / 'meta.json').get('complete'):
+        return out
+    if not is_main():
+        barrier()
+        return out  # selection is cheap: rank 0 makes it
     sub = {'random': None, 'rded': cfg.rded, 'focusdd': cfg.focus}[method]
-    if method == 'random': d = random_select(train, ipc, cfg.rded.seed); x, y = d.images, d.labels
-    elif method == 'rded': x, y = rded_select(teacher, train, ipc, cfg.rded)
+    if method == 'random':
+        d = random_select(train, ipc, cfg.rded.seed)
+        x, y = d.images, d.labels
+    elif method == 'rded':
+        x, y = rded_select(teacher, train, ipc, cfg.rded)
     else:
         if cfg.focus.attention == 'vit' and observer is None:
-            raise ConfigError("FocusDD with attention='vit' needs a ViT observer: pass --observer PATH (train one with "
-                              "`fd2dd squeeze --arch vit_tiny --no-cal`), or use --set focus.attention=cal.")
+            raise ConfigError(
+                "FocusDD with attention='vit' needs a ViT observer: pass --observer PATH (train one with "
+                "`fd2dd squeeze --arch vit_tiny --no-cal`), or use --set focus.attention=cal."
+            )
         x, y = focusdd_select(teacher, train, ipc, cfg.focus, observer=observer)
-    w = DistilledWriter(out, train.classes, {**meta, 'method': method, 'ipc': ipc, 'size': train.size, 'seed': cfg.rded.seed,
-                                             'mean': teacher.norm.mean.flatten().tolist(), 'std': teacher.norm.std.flatten().tolist(),
-                                             'config': sub.to_dict() if sub is not None else {}})
+    w = DistilledWriter(
+        out,
+        train.classes,
+        {
+            **meta,
+            'method': method,
+            'ipc': ipc,
+            'size': train.size,
+            'seed': cfg.rded.seed,
+            'mean': teacher.norm.mean.flatten().tolist(),
+            'std': teacher.norm.std.flatten().tolist(),
+            'config': sub.to_dict() if sub is not None else {},
+        },
+    )
     counts = [0] * train.num_classes
-    for img, c in zip(x, y.tolist()): w.put(c, counts[c], img); counts[c] += 1
-    w.finish(); barrier(); return out
+    for img, c in zip(x, y.tolist()):
+        w.put(c, counts[c], img)
+        counts[c] += 1
+    w.finish()
+    barrier()
+    return out
 
-def evaluate(dist_dir:Path, teacher, test:ImageData, cfg:TrainConfig, seed:int, out_json:Path|None=None, device='auto')->dict:
+
+def evaluate(
+    dist_dir: Path,
+    teacher,
+    test: ImageData,
+    cfg: TrainConfig,
+    seed: int,
+    out_json: Path | None = None,
+    device='auto',
+) -> dict:
     "Train one student (seed) on a distilled set with the teacher's soft labels; cached in `out_json`."
-    if out_json is not None and out_json.exists(): return load_json(out_json)
+    if out_json is not None and out_json.exists():
+        return load_json(out_json)
     d, meta = load_distilled(dist_dir, teacher.classes)
     tc = cfg.replace(seed=seed, device=device)
-    if meta.get('method') == 'rded' and meta.get('config', {}).get('factor', 1) > 1: tc = tc.replace(shuffle_factor=meta['config']['factor'])
+    if meta.get('method') == 'rded' and meta.get('config', {}).get('factor', 1) > 1:
+        tc = tc.replace(shuffle_factor=meta['config']['factor'])
     r = train_student(tc, d, test, teacher, desc=f"student {meta.get('method')} s{seed}")
-    model = r.pop('model'); r.update(method=meta.get('method'), ipc=meta.get('ipc'), seed=seed, distill_seed=meta.get('seed'), distilled=str(dist_dir))
+    model = r.pop('model')
+    r.update(
+        method=meta.get('method'),
+        ipc=meta.get('ipc'),
+        seed=seed,
+        distill_seed=meta.get('seed'),
+        distilled=str(dist_dir),
+    )
     if out_json is not None and is_main():
-        out_json = Path(out_json); save_student(model, tc, d, out_json.with_suffix('.pt'))
-        atomic_write_text(out_json.with_suffix('.csv'), history_csv(r['history'])); tensorboard_log(r['history'], out_json)
-        save_json(r, out_json)                                         # last: its presence marks the student as done
+        save_result(model, tc, d, r, out_json)
     barrier()
     return r
 
+
+def save_result(model, tc: TrainConfig, data: ImageData, r: dict, out_json: Path):
+    "A trained student's files: weights (.pt), per-epoch history (.csv, TensorBoard when installed), results (.json, last)."
+    out_json = Path(out_json)
+    save_student(model, tc, data, out_json.with_suffix('.pt'))
+    atomic_write_text(out_json.with_suffix('.csv'), history_csv(r['history']))
+    tensorboard_log(r['history'], out_json)
+    save_json(r, out_json)  # last: its presence marks the student as done
+
 # %% ../nbs/10_pipeline.ipynb #ebc36a10
-def history_csv(history:list)->str:
+def history_csv(history: list) -> str:
     "A student's per-epoch history [{epoch, loss, test_acc?}] as CSV text; test_acc is empty where it was not measured."
-    buf = io.StringIO(); w = csv.writer(buf, lineterminator='\n'); w.writerow(['epoch', 'loss', 'test_acc'])
-    for h in history: w.writerow([h['epoch'], f"{h['loss']:.6g}", '' if h.get('test_acc') is None else f"{h['test_acc']:.4f}"])
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator='\n')
+    w.writerow(['epoch', 'loss', 'test_acc'])
+    for h in history:
+        w.writerow(
+            [
+                h['epoch'],
+                f"{h['loss']:.6g}",
+                '' if h.get('test_acc') is None else f"{h['test_acc']:.4f}",
+            ]
+        )
     return buf.getvalue()
 
-def tensorboard_log(history:list, out_json:Path)->bool:
+
+def tensorboard_log(history: list, out_json: Path) -> bool:
     "Also write a student's history as TensorBoard scalars (`<run>/tensorboard/<name>/`) when tensorboard is installed."
-    try: from torch.utils.tensorboard import SummaryWriter
-    except ImportError: return False
-    w = SummaryWriter(str(Path(out_json).parent.parent/'tensorboard'/Path(out_json).stem))
+    try:
+        from torch.utils.tensorboard import SummaryWriter
+    except ImportError:
+        return False
+    w = SummaryWriter(str(Path(out_json).parent.parent / 'tensorboard' / Path(out_json).stem))
     for h in history:
         w.add_scalar('train/loss', h['loss'], h['epoch'])
-        if h.get('test_acc') is not None: w.add_scalar('test/top1', h['test_acc'], h['epoch'])
-    w.close(); return True
+        if h.get('test_acc') is not None:
+            w.add_scalar('test/top1', h['test_acc'], h['epoch'])
+    w.close()
+    return True
 
-def save_student(model, cfg:TrainConfig, data:ImageData, path:Path):
+
+def save_student(model, cfg: TrainConfig, data: ImageData, path: Path):
     "Save a trained student with what rebuilds it: architecture, its arguments, classes and input size."
-    save_torch({'format': 'fd2dd-student/1', 'arch': cfg.arch, 'arch_kwargs': dict(cfg.arch_kwargs), 'classes': list(data.classes),
-                'size': data.size, 'state_dict': {k: v.detach().cpu().contiguous() for k, v in model.state_dict().items()}}, path)
+    save_torch(
+        {
+            'format': 'fd2dd-student/1',
+            'arch': cfg.arch,
+            'arch_kwargs': dict(cfg.arch_kwargs),
+            'classes': list(data.classes),
+            'size': data.size,
+            'state_dict': {k: v.detach().cpu().contiguous() for k, v in model.state_dict().items()},
+        },
+        path,
+    )
+
 
 def load_student(path, device='cpu'):
     "The student saved by `evaluate` (`eval/<name>.pt`), in eval mode, with `.classes` and `.size`."
     from fd2dd.models.backbones import create_model
-    try: ck = load_torch(path)
-    except Exception as e: raise CheckpointError(f"Cannot read student checkpoint {path} ({type(e).__name__}): train it again with `fd2dd evaluate`.") from None
+
+    try:
+        ck = load_torch(path)
+    except Exception as e:
+        raise CheckpointError(
+            f"Cannot read student checkpoint {path} ({type(e).__name__}): train it again with `fd2dd evaluate`."
+        ) from None
     if not isinstance(ck, dict) or ck.get('format') != 'fd2dd-student/1':
-        raise CheckpointError(f"{path} is not an fd2dd student checkpoint: train it again with `fd2dd evaluate`.")
+        raise CheckpointError(
+            f"{path} is not an fd2dd student checkpoint: train it again with `fd2dd evaluate`."
+        )
     m = create_model(ck['arch'], len(ck['classes']), ck['size'], **ck['arch_kwargs'])
-    m.load_state_dict(ck['state_dict']); m.classes, m.size = ck['classes'], ck['size']
+    m.load_state_dict(ck['state_dict'])
+    m.classes, m.size = ck['classes'], ck['size']
     return m.to(get_device(device)).eval()
 
 # %% ../nbs/10_pipeline.ipynb #3502f909
-READOUT = 'avg'   # what tables rank by: each student's mean test accuracy over its last `train.avg_last` epochs
-BASELINES = ('random', 'sre2l++')   # every method's paired difference to these, when they ran
+READOUT = 'avg'  # what tables rank by: each student's mean test accuracy over its last `train.avg_last` epochs
+BASELINES = ('random', 'sre2l++')  # every method's paired difference to these, when they ran
 
-def _check_reuse(cfg:RunConfig, out:Path):
+
+def _check_reuse(cfg: RunConfig, out: Path):
     "Refuse a folder whose teacher or sets were made with other settings; drop students made with other student settings."
-    if not (out/'config.yaml').exists(): return
-    old = RunConfig.from_yaml(out/'config.yaml')
-    changed = [k for k in ('data', 'squeeze', 'recover', 'rded', 'focus', 'observer', 'ipc') if getattr(old, k) != getattr(cfg, k)]
-    if changed: raise ConfigError(f"{out} holds a run with other settings ({changed}): use another --out folder, or delete {out}.")
-    if old.train != cfg.train and is_main() and (out/'eval').exists():
-        warnings.warn(f"student settings changed since {out} was made: re-training the students (teacher and distilled sets are reused).")
-        for f in (out/'eval').glob('*.json'): f.unlink()
+    if not (out / 'config.yaml').exists():
+        return
+    old = RunConfig.from_yaml(out / 'config.yaml')
+    changed = [
+        k
+        for k in ('data', 'squeeze', 'recover', 'rded', 'focus', 'observer', 'ipc')
+        if getattr(old, k) != getattr(cfg, k)
+    ]
+    if changed:
+        raise ConfigError(
+            f"{out} holds a run with other settings ({changed}): use another --out folder, or delete {out}."
+        )
+    if old.train != cfg.train and is_main() and (out / 'eval').exists():
+        warnings.warn(
+            f"student settings changed since {out} was made: re-training the students (teacher and distilled sets are reused)."
+        )
+        for f in (out / 'eval').glob('*.json'):
+            f.unlink()
 
-def summarize(runs:list)->dict:
+
+def summarize(runs: list) -> dict:
     "Mean and sd of the read-out, final and best accuracy over a method's runs [{distill_seed, seed, final, avg, best}]."
     s = {}
-    for k in ('avg', 'final', 'best'): s[f'{k}_mean'], s[f'{k}_std'] = mean_std([r[k] for r in runs])
+    for k in ('avg', 'final', 'best'):
+        s[f'{k}_mean'], s[f'{k}_std'] = mean_std([r[k] for r in runs])
     return s
 
-def _pairs(runs, k=READOUT): return {(r['distill_seed'], r['seed']): r[k] for r in runs}
 
-def _clock(s:float)->str: return f"{int(s // 60)} min {int(s % 60):02d} s" if s >= 60 else f"{s:.0f} s"
+def _pairs(runs, k=READOUT):
+    return {(r['distill_seed'], r['seed']): r[k] for r in runs}
 
-def say(msg:str):
+
+def _clock(s: float) -> str:
+    return f"{int(s // 60)} min {int(s % 60):02d} s" if s >= 60 else f"{s:.0f} s"
+
+
+def say(msg: str):
     "A stage line on stderr (the progress bars' stream), unless quiet; main process only."
-    if is_main() and not is_quiet(): print(f'fd2dd: {msg}', file=sys.stderr, flush=True)
+    if is_main() and not is_quiet():
+        print(f'fd2dd: {msg}', file=sys.stderr, flush=True)
 
-def run(cfg:RunConfig, out)->dict:
+
+def robust_scores(
+    cfg: RunConfig, out: Path, teacher, train: ImageData, test: ImageData, res: dict
+) -> dict | None:
+    "DD-Ranking's LRS and ARS of every method against random real images, from the extra students they need; into `res`."
+    ms = res['methods']
+    if 'random' not in ms:
+        warnings.warn(
+            "robust_scores: LRS and ARS compare with random real images; add 'random' to the methods. Skipped."
+        )
+        return None
+    hard = cfg.train.replace(labels='hard')
+    noaug = cfg.train.replace(crop_scale=(1.0, 1.0), flip=0.0, cutmix=0.0)
+    real = {}  # hard labels on all the real training data, one student per student seed, same step budget
+    for _, s in cfg.runs():
+        p = out / 'eval' / f'real-hard-s{s}.json'
+        if s in real:
+            continue
+        if p.exists():
+            real[s] = load_json(p)['avg_acc']
+            continue
+        say(f"full-data student, hard labels, seed {s}")
+        tc = cfg.train.replace(labels='hard', epochs=1, seed=s, device=cfg.device)
+        r = train_student(tc, train, test, None, desc=f'student real hard s{s}')
+        model = r.pop('model')
+        if is_main():
+            save_result(model, tc, train, r, p)
+        real[s] = r['avg_acc']
+    extra = {}
+    for m in ms:
+        for d, s in cfg.runs():
+            dd = out / 'distilled' / m / f'seed{d}'
+            say(f"{m}, distill seed {d}, student seed {s}: hard-label and no-augmentation students")
+            h = evaluate(
+                dd, teacher, test, hard, s, out / 'eval' / f'{m}-d{d}-s{s}-hard.json', cfg.device
+            )
+            n = evaluate(
+                dd, teacher, test, noaug, s, out / 'eval' / f'{m}-d{d}-s{s}-noaug.json', cfg.device
+            )
+            extra[m, d, s] = (h['avg_acc'], n['avg_acc'])
+    rnd = {(x['distill_seed'], x['seed']): x['avg'] for x in ms['random']['runs']}
+    for m, r in ms.items():
+        soft = {(x['distill_seed'], x['seed']): x['avg'] for x in r['runs']}
+        lrs = [
+            label_robust_score(real[s], extra[m, d, s][0], soft[d, s], rnd[d, s])
+            for d, s in cfg.runs()
+        ]
+        ars = [
+            aug_robust_score(soft[d, s], rnd[d, s], extra[m, d, s][1], extra['random', d, s][1])
+            for d, s in cfg.runs()
+        ]
+        (lm, ls), (am, as_) = mean_std(lrs), mean_std(ars)
+        r['robust'] = {
+            'lrs_mean': lm,
+            'lrs_std': ls,
+            'ars_mean': am,
+            'ars_std': as_,
+            'lrs': lrs,
+            'ars': ars,
+            'syn_hard': [extra[m, d, s][0] for d, s in cfg.runs()],
+            'syn_noaug': [extra[m, d, s][1] for d, s in cfg.runs()],
+        }
+    res['real_hard'] = {str(s): a for s, a in real.items()}
+    return res
+
+
+def run(cfg: RunConfig, out) -> dict:
     "All stages for every method, distill seed and student seed; reuses finished work in `out`; writes results.json and report.md."
-    out = Path(out); out.mkdir(parents=True, exist_ok=True)
-    _check_reuse(cfg, out); barrier()
-    if is_main(): cfg.to_yaml(out/'config.yaml')
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    _check_reuse(cfg, out)
+    barrier()
+    if is_main():
+        cfg.to_yaml(out / 'config.yaml')
     t0 = time.time()
     train, test = load_data(cfg.data)
     teacher = get_teacher(cfg, out, train, test)
-    res = {'config': cfg.to_dict(), 'fd2dd_version': fd2dd.__version__, 'readout': READOUT, 'teacher': {
-        'arch': teacher.net.arch, 'test_acc': teacher.meta.get('test_acc'), 'cal': teacher.cal is not None}, 'methods': {},
-        'machine': precision_of(cfg)}
-    tp = out/'teacher'/'teacher.pt'
+    res = {
+        'config': cfg.to_dict(),
+        'fd2dd_version': fd2dd.__version__,
+        'readout': READOUT,
+        'teacher': {
+            'arch': teacher.net.arch,
+            'test_acc': teacher.meta.get('test_acc'),
+            'cal': teacher.cal is not None,
+        },
+        'methods': {},
+        'machine': precision_of(cfg),
+    }
+    tp = out / 'teacher' / 'teacher.pt'
     n_runs, done, took = len(cfg.methods) * len(cfg.runs()), 0, []
-    say(f"teacher {teacher.net.arch}: test top-1 {(teacher.meta.get('test_acc') or 0)*100:.1f}%; "
-        f"{n_runs} runs to do ({', '.join(cfg.methods)} x {len(cfg.runs())} seeds)")
+    say(
+        f"teacher {teacher.net.arch}: test top-1 {(teacher.meta.get('test_acc') or 0) * 100:.1f}%; "
+        f"{n_runs} runs to do ({', '.join(cfg.methods)} x {len(cfg.runs())} seeds)"
+    )
     for m in cfg.methods:
-        obs = get_observer(cfg, out, train, test) if m == 'focusdd' and cfg.focus.attention == 'vit' else None
-        if obs is not None: res['observer'] = {'arch': obs.net.arch, 'test_acc': obs.meta.get('test_acc')}
-        runs, t_dist, t_eval = [], 0., 0.
+        obs = (
+            get_observer(cfg, out, train, test)
+            if m == 'focusdd' and cfg.focus.attention == 'vit'
+            else None
+        )
+        if obs is not None:
+            res['observer'] = {'arch': obs.net.arch, 'test_acc': obs.meta.get('test_acc')}
+        runs, t_dist, t_eval = [], 0.0, 0.0
         for d, s in cfg.runs():
             t1 = time.time()
-            say(f"run {done + 1}/{n_runs}: {m}, distill seed {d}, student seed {s}; {_clock(t1 - t0)} so far" +
-                (f", about {_clock(sum(took) / len(took) * (n_runs - done))} left" if took else ''))
-            dd = distill(m, teacher, train, cfg.ipc, out/'distilled'/m/f'seed{d}', cfg, tp, obs, seed=d)
-            t2 = time.time(); t_dist += t2 - t1
-            r = evaluate(dd, teacher, test, cfg.train, s, out/'eval'/f'{m}-d{d}-s{s}.json', cfg.device)
-            runs.append({'distill_seed': d, 'seed': s, 'final': r['final_acc'], 'avg': r['avg_acc'], 'best': r['best_acc'], 'seconds': r['seconds']})
-            t_eval += time.time() - t2; done += 1
-            if time.time() - t1 > 1: took.append(time.time() - t1)          # runs reused from the folder do not count
-        res['methods'][m] = {**summarize(runs), 'runs': runs, 'budget': r['budget'],
-                             'distill_seconds': round(t_dist, 1), 'eval_seconds': round(t_eval, 1)}
+            say(
+                f"run {done + 1}/{n_runs}: {m}, distill seed {d}, student seed {s}; {_clock(t1 - t0)} so far"
+                + (
+                    f", about {_clock(sum(took) / len(took) * (n_runs - done))} left"
+                    if took
+                    else ''
+                )
+            )
+            dd = distill(
+                m, teacher, train, cfg.ipc, out / 'distilled' / m / f'seed{d}', cfg, tp, obs, seed=d
+            )
+            t2 = time.time()
+            t_dist += t2 - t1
+            r = evaluate(
+                dd, teacher, test, cfg.train, s, out / 'eval' / f'{m}-d{d}-s{s}.json', cfg.device
+            )
+            runs.append(
+                {
+                    'distill_seed': d,
+                    'seed': s,
+                    'final': r['final_acc'],
+                    'avg': r['avg_acc'],
+                    'best': r['best_acc'],
+                    'seconds': r['seconds'],
+                }
+            )
+            t_eval += time.time() - t2
+            done += 1
+            if time.time() - t1 > 1:
+                took.append(time.time() - t1)  # runs reused from the folder do not count
+        res['methods'][m] = {
+            **summarize(runs),
+            'runs': runs,
+            'budget': r['budget'],
+            'distill_seconds': round(t_dist, 1),
+            'eval_seconds': round(t_eval, 1),
+        }
     for m, r in res['methods'].items():
-        r['vs'] = {b: paired_difference(_pairs(r['runs']), _pairs(res['methods'][b]['runs']))
-                   for b in BASELINES if b in res['methods'] and b != m}
+        r['vs'] = {
+            b: paired_difference(_pairs(r['runs']), _pairs(res['methods'][b]['runs']))
+            for b in BASELINES
+            if b in res['methods'] and b != m
+        }
+    if cfg.robust_scores:
+        robust_scores(cfg, out, teacher, train, test, res)
     res['seconds'] = round(time.time() - t0, 1)
-    if is_main(): save_json(res, out/'results.json'); write_report(out)
+    if is_main():
+        save_json(res, out / 'results.json')
+        write_report(out)
     barrier()
     return res
 
-def precision_of(cfg:RunConfig)->dict:
+
+def precision_of(cfg: RunConfig) -> dict:
     "The device and the arithmetic each stage uses here (autocast follows the hardware when amp='auto')."
-    dev = get_device(cfg.device); name = lambda amp: {None: 'fp32', torch.bfloat16: 'bf16 autocast', torch.float16: 'fp16 autocast'}[amp_dtype(dev, amp)]
-    return {'device': str(dev), 'teacher': name(cfg.squeeze.amp), 'recover': name(cfg.recover.amp), 'students': name(cfg.train.amp)}
+    dev = get_device(cfg.device)
+    name = lambda amp: {
+        None: 'fp32',
+        torch.bfloat16: 'bf16 autocast',
+        torch.float16: 'fp16 autocast',
+    }[amp_dtype(dev, amp)]
+    return {
+        'device': str(dev),
+        'teacher': name(cfg.squeeze.amp),
+        'recover': name(cfg.recover.amp),
+        'students': name(cfg.train.amp),
+    }
 
-def _ci(p:dict|None)->str:
+
+def _ci(p: dict | None) -> str:
     "A paired difference as '+2.3 [+0.4, +4.2]' in points ('+2.3 (n = 1)' without an interval)."
-    if p is None: return ''
-    if p['lo'] is None: return f"{p['mean']*100:+.1f} (n = {p['n']})"
-    return f"{p['mean']*100:+.1f} [{p['lo']*100:+.1f}, {p['hi']*100:+.1f}]"
+    if p is None:
+        return ''
+    if p['lo'] is None:
+        return f"{p['mean'] * 100:+.1f} (n = {p['n']})"
+    return f"{p['mean'] * 100:+.1f} [{p['lo'] * 100:+.1f}, {p['hi'] * 100:+.1f}]"
 
-def write_report(out)->Path:
+
+def write_report(out) -> Path:
     "(Re)write out/report.md and out/figures/ from results.json and the distilled sets."
     from fd2dd.viz import show_grid, accuracy_bars, overlay_attention, save_fig
     from fd2dd.models.attention import cal_attention
+
     out = Path(out)
-    if not (out/'results.json').exists():
-        raise ConfigError(f"{out} has no results.json: `fd2dd report` takes the folder of a finished `fd2dd run`.")
-    res = load_json(out/'results.json')
+    if not (out / 'results.json').exists():
+        raise ConfigError(
+            f"{out} has no results.json: `fd2dd report` takes the folder of a finished `fd2dd run`."
+        )
+    res = load_json(out / 'results.json')
     if 'config' not in res or 'methods' not in res:
-        raise ConfigError(f"{out/'results.json'} was not written by `fd2dd run` (an `fd2dd evaluate` result?): `fd2dd report` takes a run folder.")
+        raise ConfigError(
+            f"{out / 'results.json'} was not written by `fd2dd run` (an `fd2dd evaluate` result?): `fd2dd report` takes a run folder."
+        )
     cfg = res['config']
-    teacher = load_teacher(out/'teacher'/'teacher.pt')
-    ta = res['teacher']['test_acc']; ms = res['methods']; tc = cfg['train']
-    pairs = list(zip(cfg['distill_seeds'] or cfg['seeds'], cfg['seeds'])); n = len(pairs)
-    lines = [f"# fd2dd run report", "",
-             f"Dataset **{cfg['data']['name']}** at {cfg['data']['size']} px, {len(teacher.classes)} classes (chance {100/len(teacher.classes):.1f}%), IPC {cfg['ipc']}. "
-             f"Teacher `{res['teacher']['arch']}` (CAL head: {res['teacher']['cal']}), full-data test accuracy **{ta*100:.1f}%**. "
-             f"Students: `{tc['arch']}` trained from scratch on the distilled images with the teacher's soft labels (T = {tc['T']}), "
-             f"batch {tc['batch_size']}, at least {tc.get('min_steps', 0)} optimiser steps "
-             f"({', '.join(sorted({str(r['budget']['epochs']) for r in ms.values()}))} epochs here).", "",
-             f"Data: {cfg['data'].get('root') or 'embedded (procedural, made in memory)'}; classes: "
-             f"{', '.join(teacher.classes[:12])}{f' and {len(teacher.classes) - 12} more' if len(teacher.classes) > 12 else ''}.", ""]
+    teacher = load_teacher(out / 'teacher' / 'teacher.pt')
+    ta = res['teacher']['test_acc']
+    ms = res['methods']
+    tc = cfg['train']
+    pairs = list(zip(cfg['distill_seeds'] or cfg['seeds'], cfg['seeds']))
+    n = len(pairs)
+    lines = [
+        f"# fd2dd run report",
+        "",
+        f"Dataset **{cfg['data']['name']}** at {cfg['data']['size']} px, {len(teacher.classes)} classes (chance {100 / len(teacher.classes):.1f}%), IPC {cfg['ipc']}. "
+        f"Teacher `{res['teacher']['arch']}` (CAL head: {res['teacher']['cal']}), full-data test accuracy **{ta * 100:.1f}%**. "
+        f"Students: `{tc['arch']}` trained from scratch on the distilled images with the teacher's soft labels (T = {tc['T']}), "
+        f"batch {tc['batch_size']}, at least {tc.get('min_steps', 0)} optimiser steps "
+        f"({', '.join(sorted({str(r['budget']['epochs']) for r in ms.values()}))} epochs here).",
+        "",
+        f"Data: {cfg['data'].get('root') or 'embedded (procedural, made in memory)'}; classes: "
+        f"{', '.join(teacher.classes[:12])}{f' and {len(teacher.classes) - 12} more' if len(teacher.classes) > 12 else ''}.",
+        "",
+    ]
     if 'machine' in res:
-        p = res['machine']; lines += [f"Ran on `{p['device']}`: teacher in {p['teacher']}, recover in {p['recover']}, students and relabelling in {p['students']}.", ""]
+        p = res['machine']
+        lines += [
+            f"Ran on `{p['device']}`: teacher in {p['teacher']}, recover in {p['recover']}, students and relabelling in {p['students']}.",
+            "",
+        ]
     if 'observer' in res:
-        lines += [f"FocusDD's observer `{res['observer']['arch']}`: test accuracy {res['observer']['test_acc']*100:.1f}% (chance {100/len(teacher.classes):.1f}%).", ""]
+        lines += [
+            f"FocusDD's observer `{res['observer']['arch']}`: test accuracy {res['observer']['test_acc'] * 100:.1f}% (chance {100 / len(teacher.classes):.1f}%).",
+            "",
+        ]
     lines += [
-             f"**Protocol.** n = {n} runs per method, (distill seed, student seed) = {', '.join(f'({d}, {s})' for d, s in pairs)}, "
-             f"the same pairs for every method. A run's accuracy is the mean test top-1 over the "
-             f"student's last {tc.get('avg_last', 1)} epochs; the table gives mean ± sd over runs, and each difference is the mean paired "
-             f"difference in points with its 95% t interval (an interval that excludes 0 is a difference the seeds resolve).", "",
-             f"Budget: teacher {cfg['squeeze']['epochs']} epochs; recover {cfg['recover']['iterations']} iterations at lr {cfg['recover']['lr']} "
-             f"(init {cfg['recover']['init']}, f = {cfg['recover']['init_factor']}); {cfg['data']['size']} px. "
-             f"Reduced CPU budgets: do not compare with the papers' 224 px numbers.", "",
-             "| method | top-1 (%) | vs random real | vs SRe2L++ | final epoch (%) | distill s | eval s |", "|---|---|---|---|---|---|---|"]
+        f"**Protocol.** n = {n} runs per method, (distill seed, student seed) = {', '.join(f'({d}, {s})' for d, s in pairs)}, "
+        f"the same pairs for every method. A run's accuracy is the mean test top-1 over the "
+        f"student's last {tc.get('avg_last', 1)} epochs; the table gives mean ± sd over runs, and each difference is the mean paired "
+        f"difference in points with its 95% t interval (an interval that excludes 0 is a difference the seeds resolve).",
+        "",
+        f"Budget: teacher {cfg['squeeze']['epochs']} epochs; recover {cfg['recover']['iterations']} iterations at lr {cfg['recover']['lr']} "
+        f"(init {cfg['recover']['init']}, f = {cfg['recover']['init_factor']}); {cfg['data']['size']} px. "
+        f"Reduced CPU budgets: do not compare with the papers' 224 px numbers.",
+        "",
+        "| method | top-1 (%) | vs random real | vs SRe2L++ | final epoch (%) | distill s | eval s |",
+        "|---|---|---|---|---|---|---|",
+    ]
     for m, r in ms.items():
         vs = r.get('vs', {})
-        lines.append(f"| {m} | {r['avg_mean']*100:.1f} ± {r['avg_std']*100:.1f} | {_ci(vs.get('random'))} | {_ci(vs.get('sre2l++'))} | "
-                     f"{r['final_mean']*100:.1f} ± {r['final_std']*100:.1f} | {r['distill_seconds']} | {r['eval_seconds']} |")
-    lines += ["", f"Teacher (full data): {ta*100:.1f}%. Whole run: {res['seconds']} s (reused stages count as 0). fd2dd {res['fd2dd_version']}.", ""]
-    (out/'figures').mkdir(exist_ok=True)
+        lines.append(
+            f"| {m} | {r['avg_mean'] * 100:.1f} ± {r['avg_std'] * 100:.1f} | {_ci(vs.get('random'))} | {_ci(vs.get('sre2l++'))} | "
+            f"{r['final_mean'] * 100:.1f} ± {r['final_std'] * 100:.1f} | {r['distill_seconds']} | {r['eval_seconds']} |"
+        )
+    if any('robust' in r for r in ms.values()):
+        rh = ', '.join(f"{a * 100:.1f}" for a in res.get('real_hard', {}).values())
+        lines += [
+            "",
+            "**DD-Ranking's scores** (Li et al., arXiv 2505.13300; `08_metrics`), per run then mean ± sd, in points of [0, 100]. "
+            "LRS weighs the gain over random real images under soft labels against the loss to the full data under hard labels; "
+            "ARS the gain over random real images with and without the training augmentation. "
+            f"Full data, hard labels: {rh}% (one student per seed, the same step budget).",
+            "",
+            "| method | LRS | ARS | hard labels (%) | no augmentation (%) |",
+            "|---|---|---|---|---|",
+        ]
+        for m, r in ms.items():
+            if 'robust' in r:
+                q = r['robust']
+                lines.append(
+                    f"| {m} | {q['lrs_mean'] * 100:.1f} ± {q['lrs_std'] * 100:.1f} | {q['ars_mean'] * 100:.1f} ± {q['ars_std'] * 100:.1f} | "
+                    f"{sum(q['syn_hard']) / len(q['syn_hard']) * 100:.1f} | {sum(q['syn_noaug']) / len(q['syn_noaug']) * 100:.1f} |"
+                )
+    lines += [
+        "",
+        f"Teacher (full data): {ta * 100:.1f}%. Whole run: {res['seconds']} s (reused stages count as 0). fd2dd {res['fd2dd_version']}.",
+        "",
+    ]
+    (out / 'figures').mkdir(exist_ok=True)
     accs = {m: (r['avg_mean'], r['avg_std']) for m, r in ms.items()}
-    save_fig(accuracy_bars(accs, ref={'teacher': ta, 'chance': 1 / len(teacher.classes)}), out/'figures'/'accuracy.png')
+    save_fig(
+        accuracy_bars(accs, ref={'teacher': ta, 'chance': 1 / len(teacher.classes)}),
+        out / 'figures' / 'accuracy.png',
+    )
     lines += ["![accuracy](figures/accuracy.png)", ""]
     for m in ms:
-        d, _ = load_distilled(out/'distilled'/m/f"seed{pairs[0][0]}")
-        k = min(4, d.num_classes); per = min(5, cfg['ipc'])
+        d, _ = load_distilled(out / 'distilled' / m / f"seed{pairs[0][0]}")
+        k = min(4, d.num_classes)
+        per = min(5, cfg['ipc'])
         idx = torch.cat([d.indices_of(c)[:per] for c in range(k)])
-        save_fig(show_grid(d.images[idx], nrow=k, row_labels=[d.classes[c] for c in range(k)], suptitle=f'{m}: first {per} images of {k} classes'),
-                 out/'figures'/f'distilled_{m}.png')
+        save_fig(
+            show_grid(
+                d.images[idx],
+                nrow=k,
+                row_labels=[d.classes[c] for c in range(k)],
+                suptitle=f'{m}: first {per} images of {k} classes',
+            ),
+            out / 'figures' / f'distilled_{m}.png',
+        )
         lines += [f"![{m}](figures/distilled_{m}.png)", ""]
         if teacher.cal is not None:
-            with torch.no_grad(): att = cal_attention(teacher.forward_all(teacher.norm(d.images[idx[:per]]))['cal']['attn'])
-            save_fig(overlay_attention(d.images[idx[:per]], att), out/'figures'/f'attention_{m}.png')
-            lines += [f"CAL attention of the teacher on `{m}` images of class `{d.classes[0]}`:", "", f"![attention {m}](figures/attention_{m}.png)", ""]
-    p = out/'report.md'; atomic_write_text(p, '\n'.join(lines)); return p
+            with torch.no_grad():
+                att = cal_attention(
+                    teacher.forward_all(teacher.norm(d.images[idx[:per]]))['cal']['attn']
+                )
+            save_fig(
+                overlay_attention(d.images[idx[:per]], att), out / 'figures' / f'attention_{m}.png'
+            )
+            lines += [
+                f"CAL attention of the teacher on `{m}` images of class `{d.classes[0]}`:",
+                "",
+                f"![attention {m}](figures/attention_{m}.png)",
+                "",
+            ]
+    p = out / 'report.md'
+    atomic_write_text(p, '\n'.join(lines))
+    return p

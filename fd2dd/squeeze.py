@@ -23,33 +23,61 @@ __all__ = ['IMAGENET_MEAN', 'IMAGENET_STD', 'Teacher', 'teacher_state', 'build_t
 # %% ../nbs/03_squeeze.ipynb #3e2bbdf5
 class Teacher(nn.Module):
     "A trained backbone (+ optional CAL head) with its classes, input size and normalisation."
-    def __init__(self, net:nn.Module, classes:list, size:int, mean, std, cal:CALHead|None=None, meta:dict|None=None):
+
+    def __init__(
+        self,
+        net: nn.Module,
+        classes: list,
+        size: int,
+        mean,
+        std,
+        cal: CALHead | None = None,
+        meta: dict | None = None,
+    ):
         super().__init__()
         self.net, self.cal, self.norm = net, cal, Normalize(mean, std)
         self.classes, self.size, self.meta = list(classes), size, dict(meta or {})
+
     @property
-    def num_classes(self): return len(self.classes)
+    def num_classes(self):
+        return len(self.classes)
+
     def forward(self, x):
         "Backbone logits of normalised images x."
         return self.net(x)
-    def forward_all(self, x, effect:bool=False)->dict:
+
+    def forward_all(self, x, effect: bool = False) -> dict:
         "Backbone logits, feature map and (if present) CAL outputs of normalised x, in one pass."
         logits, f = self.net(x, features=True)
         out = {'logits': logits, 'fmap': f}
-        if self.cal is not None: out['cal'] = self.cal(f, effect=effect)
+        if self.cal is not None:
+            out['cal'] = self.cal(f, effect=effect)
         return out
+
     def check_classes(self, classes, what='dataset'):
         check_classes(self.classes, classes, what, 'teacher')
 
-def teacher_state(t:Teacher)->dict:
-    "The self-describing checkpoint dict of a teacher."
-    return {'format': 'fd2dd-teacher/1', 'fd2dd_version': fd2dd.__version__,
-            'arch': t.net.arch, 'arch_kwargs': t.meta.get('arch_kwargs', {}), 'classes': t.classes, 'size': t.size,
-            'mean': t.norm.mean.flatten().tolist(), 'std': t.norm.std.flatten().tolist(),
-            'cal': None if t.cal is None else {'M': t.cal.M, 'counterfactual': t.cal.counterfactual, 'beta': t.cal.beta},
-            'state_dict': t.state_dict(), 'meta': t.meta}
 
-def build_teacher(ck:dict)->Teacher:
+def teacher_state(t: Teacher) -> dict:
+    "The self-describing checkpoint dict of a teacher."
+    return {
+        'format': 'fd2dd-teacher/1',
+        'fd2dd_version': fd2dd.__version__,
+        'arch': t.net.arch,
+        'arch_kwargs': t.meta.get('arch_kwargs', {}),
+        'classes': t.classes,
+        'size': t.size,
+        'mean': t.norm.mean.flatten().tolist(),
+        'std': t.norm.std.flatten().tolist(),
+        'cal': None
+        if t.cal is None
+        else {'M': t.cal.M, 'counterfactual': t.cal.counterfactual, 'beta': t.cal.beta},
+        'state_dict': t.state_dict(),
+        'meta': t.meta,
+    }
+
+
+def build_teacher(ck: dict) -> Teacher:
     "Rebuild a teacher from a checkpoint dict."
     net = create_model(ck['arch'], len(ck['classes']), ck['size'], **ck.get('arch_kwargs', {}))
     cal = None
@@ -59,26 +87,43 @@ def build_teacher(ck:dict)->Teacher:
     t.load_state_dict(ck['state_dict'])
     return t.eval()
 
-def load_teacher(path, device='cpu')->Teacher:
+
+def load_teacher(path, device='cpu') -> Teacher:
     "Load a teacher checkpoint; clear errors for a missing, corrupt or foreign file."
     path = Path(path)
-    if path.is_dir(): path = path/'teacher.pt'
-    if not path.exists(): raise CheckpointError(f"Teacher checkpoint {path} does not exist: train one with `fd2dd squeeze`.")
-    try: ck = load_torch(path)
-    except Exception as e: raise CheckpointError(f"Cannot read teacher checkpoint {path} ({e}): the file is corrupt; re-run `fd2dd squeeze`.") from e
+    if path.is_dir():
+        path = path / 'teacher.pt'
+    if not path.exists():
+        raise CheckpointError(
+            f"Teacher checkpoint {path} does not exist: train one with `fd2dd squeeze`."
+        )
+    try:
+        ck = load_torch(path)
+    except Exception as e:
+        raise CheckpointError(
+            f"Cannot read teacher checkpoint {path} ({e}): the file is corrupt; re-run `fd2dd squeeze`."
+        ) from e
     if not isinstance(ck, dict) or ck.get('format') != 'fd2dd-teacher/1':
-        raise CheckpointError(f"{path} is not an fd2dd teacher checkpoint (format {ck.get('format') if isinstance(ck, dict) else type(ck).__name__}).")
+        raise CheckpointError(
+            f"{path} is not an fd2dd teacher checkpoint (format {ck.get('format') if isinstance(ck, dict) else type(ck).__name__})."
+        )
     return build_teacher(ck).to(get_device(device))
 
 # %% ../nbs/03_squeeze.ipynb #b9865923
 @torch.no_grad()
-def accuracy(model:nn.Module, data:ImageData, norm:Normalize, bs:int=256, device=None, amp='auto')->float:
+def accuracy(
+    model: nn.Module, data: ImageData, norm: Normalize, bs: int = 256, device=None, amp='auto'
+) -> float:
     "Top-1 accuracy (a fraction) of `model` on `data`."
-    device = get_device(device); was = model.training; model.eval(); norm = norm.to(device)
+    device = get_device(device)
+    was = model.training
+    model.eval()
+    norm = norm.to(device)
     correct = 0
     for idx in batches(len(data), bs):
         x = norm(data.images[idx].to(device))
-        with autocast(device, amp): correct += (model(x).argmax(1).cpu() == data.labels[idx]).sum().item()
+        with autocast(device, amp):
+            correct += (model(x).argmax(1).cpu() == data.labels[idx]).sum().item()
     model.train(was)
     return correct / max(len(data), 1)
 
@@ -86,114 +131,231 @@ def accuracy(model:nn.Module, data:ImageData, norm:Normalize, bs:int=256, device
 @dataclass
 class SqueezeConfig(Config):
     "How to train a teacher."
+
     arch: str = 'convnet4'
-    arch_kwargs: dict = field(default_factory=lambda: {'width': 32, 'pool_last': False})   # 8x8 CAL maps at 64 px
+    arch_kwargs: dict = field(
+        default_factory=lambda: {'width': 32, 'pool_last': False}
+    )  # 8x8 CAL maps at 64 px
     epochs: int = 24
     batch_size: int = 64
     lr: float = 1e-2
-    optimizer: str = 'adamw'          # 'adamw' or 'sgd'
+    optimizer: str = 'adamw'  # 'adamw' or 'sgd'
     weight_decay: float = 5e-4
     label_smoothing: float = 0.0
-    crop_scale: tuple = (0.8, 1.0)    # RandomResizedCrop scale range for training
-    cal: bool = True                  # train a CAL head (needed by FD2)
-    M: int = 8                        # CAL attention maps
-    r: float = 0.5                    # CAL mixing ratio
-    cal_start: int = 12               # epoch at which the CAL objective joins (before it: plain CE, a stand-in for pretraining)
+    crop_scale: tuple = (0.8, 1.0)  # RandomResizedCrop scale range for training
+    cal: bool = True  # train a CAL head (needed by FD2)
+    M: int = 8  # CAL attention maps
+    r: float = 0.5  # CAL mixing ratio
+    cal_start: int = 12  # epoch at which the CAL objective joins (before it: plain CE, a stand-in for pretraining)
     counterfactual: str = 'random'
-    center_rule: str = 'reference'    # 'reference' (FD2/CAL: c_y = beta * z_last) or 'ema' (running class mean; a departure)
+    center_rule: str = 'reference'  # 'reference' (FD2/CAL: c_y = beta * z_last) or 'ema' (running class mean; a departure)
     pretrained: bool = False
     amp: str = 'auto'
     seed: int = 0
     device: str = 'auto'
+
     def __post_init__(self):
-        self.check(arch=(is_arch, 'a preset (convnet, convnet4, resnet18, resnet50, mobilenetv2, vit_tiny, vit_small) or a timm model name'),
-                   epochs=(lambda v: v >= 1, 'at least 1'), batch_size=(lambda v: v >= 1, 'at least 1'), lr=(lambda v: v > 0, 'positive'),
-                   optimizer=(lambda v: v in ('adamw', 'sgd'), "'adamw' or 'sgd'"), M=(lambda v: v >= 1, 'at least 1'),
-                   r=(lambda v: 0 <= v <= 1, 'in [0, 1]'), center_rule=(lambda v: v in ('reference', 'ema'), "'reference' or 'ema'"),
-                   counterfactual=(lambda v: v in ('random', 'uniform', 'reversed', 'shuffle'), "'random', 'uniform', 'reversed' or 'shuffle'"),
-                   cal_start=(lambda v: not self.cal or 0 <= v < self.epochs, f'below epochs ({self.epochs}) when cal is on'))
+        self.check(
+            arch=(
+                is_arch,
+                'a preset (convnet, convnet4, resnet18, resnet50, mobilenetv2, vit_tiny, vit_small) or a timm model name',
+            ),
+            epochs=(lambda v: v >= 1, 'at least 1'),
+            batch_size=(lambda v: v >= 1, 'at least 1'),
+            lr=(lambda v: v > 0, 'positive'),
+            optimizer=(lambda v: v in ('adamw', 'sgd'), "'adamw' or 'sgd'"),
+            M=(lambda v: v >= 1, 'at least 1'),
+            r=(lambda v: 0 <= v <= 1, 'in [0, 1]'),
+            center_rule=(lambda v: v in ('reference', 'ema'), "'reference' or 'ema'"),
+            counterfactual=(
+                lambda v: v in ('random', 'uniform', 'reversed', 'shuffle'),
+                "'random', 'uniform', 'reversed' or 'shuffle'",
+            ),
+            cal_start=(
+                lambda v: not self.cal or 0 <= v < self.epochs,
+                f'below epochs ({self.epochs}) when cal is on',
+            ),
+        )
+
 
 def _optimizer(cfg, params, steps):
-    if cfg.optimizer == 'adamw': opt = torch.optim.AdamW(params, lr=cfg.lr, weight_decay=cfg.weight_decay)
-    elif cfg.optimizer == 'sgd': opt = torch.optim.SGD(params, lr=cfg.lr, momentum=0.9, weight_decay=cfg.weight_decay, nesterov=True)
-    else: raise ConfigError(f"optimizer must be 'adamw' or 'sgd', got {cfg.optimizer!r}.")
-    return opt, torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=cfg.lr, total_steps=max(steps, 1), pct_start=0.15)
+    if cfg.optimizer == 'adamw':
+        opt = torch.optim.AdamW(params, lr=cfg.lr, weight_decay=cfg.weight_decay)
+    elif cfg.optimizer == 'sgd':
+        opt = torch.optim.SGD(
+            params, lr=cfg.lr, momentum=0.9, weight_decay=cfg.weight_decay, nesterov=True
+        )
+    else:
+        raise ConfigError(f"optimizer must be 'adamw' or 'sgd', got {cfg.optimizer!r}.")
+    return opt, torch.optim.lr_scheduler.OneCycleLR(
+        opt, max_lr=cfg.lr, total_steps=max(steps, 1), pct_start=0.15
+    )
 
 # %% ../nbs/03_squeeze.ipynb #2f437af2
 class TeacherStep(nn.Module):
     "One training step's loss as a single forward (CE, plus CAL's crops and drops), so DDP sees one forward per backward."
-    def __init__(self, teacher, cfg:SqueezeConfig): super().__init__(); self.t, self.cfg = teacher, cfg
-    def forward(self, x, y, use_cal:bool, generator=None):
-        t, cfg = self.t, self.cfg; o = None
+
+    def __init__(self, teacher, cfg: SqueezeConfig):
+        super().__init__()
+        self.t, self.cfg = teacher, cfg
+
+    def forward(self, x, y, use_cal: bool, generator=None):
+        t, cfg = self.t, self.cfg
+        o = None
         logits, f = t.net(x, features=True)
         loss = F.cross_entropy(logits, y, label_smoothing=cfg.label_smoothing)
         if use_cal:
             o = t.cal(f.float(), generator=generator)
             crops, drops, _ = crop_drop(x, o['attn'].float(), generator=generator)
             _, fa = t.net(torch.cat([crops, drops]), features=True)
-            loss = (1 - cfg.r) * loss + cfg.r * cal_loss(o, t.cal(fa.float(), generator=generator), y, t.cal.centers)
+            loss = (1 - cfg.r) * loss + cfg.r * cal_loss(
+                o, t.cal(fa.float(), generator=generator), y, t.cal.centers
+            )
         return loss, o
 
-def data_identity(data:ImageData)->dict:
-    "What a checkpoint records of the data it was trained on: classes, size, count and a fingerprint of the pixels and labels."
-    h = hashlib.sha1(data.images.numpy().tobytes()); h.update(data.labels.numpy().tobytes())
-    return {'classes': list(data.classes), 'size': data.size, 'n': len(data), 'sha1': h.hexdigest()[:16]}
 
-def train_teacher(cfg:SqueezeConfig, train:ImageData, test:ImageData, out:str|Path|None=None, dataset:str='')->Teacher:
+def data_identity(data: ImageData) -> dict:
+    "What a checkpoint records of the data it was trained on: classes, size, count and a fingerprint of the pixels and labels."
+    h = hashlib.sha1(data.images.numpy().tobytes())
+    h.update(data.labels.numpy().tobytes())
+    return {
+        'classes': list(data.classes),
+        'size': data.size,
+        'n': len(data),
+        'sha1': h.hexdigest()[:16],
+    }
+
+
+def train_teacher(
+    cfg: SqueezeConfig,
+    train: ImageData,
+    test: ImageData,
+    out: str | Path | None = None,
+    dataset: str = '',
+) -> Teacher:
     "Train a teacher on `train`, evaluate on `test`; checkpoint to `out/last.pt` each epoch, resume from it, write `out/teacher.pt`."
-    device = get_device(cfg.device); seed_everything(cfg.seed)
-    train.check_nonempty(); check_classes(train.classes, test.classes, 'test split', 'train split')
-    if test.size != train.size: raise DataError(f"train images are {train.size} px but test images {test.size} px: load both at one size.")
-    mean, std = train.mean_std(); K = train.num_classes
+    device = get_device(cfg.device)
+    seed_everything(cfg.seed)
+    train.check_nonempty()
+    check_classes(train.classes, test.classes, 'test split', 'train split')
+    if test.size != train.size:
+        raise DataError(
+            f"train images are {train.size} px but test images {test.size} px: load both at one size."
+        )
+    mean, std = train.mean_std()
+    K = train.num_classes
     net = create_model(cfg.arch, K, train.size, pretrained=cfg.pretrained, **cfg.arch_kwargs)
     cal = CALHead(net.num_features, K, cfg.M, cfg.counterfactual) if cfg.cal else None
-    t = Teacher(net, train.classes, train.size, mean, std, cal,
-                {'arch_kwargs': cfg.arch_kwargs, 'config': cfg.to_dict(), 'dataset': dataset, 'data': data_identity(train)}).to(device)
+    t = Teacher(
+        net,
+        train.classes,
+        train.size,
+        mean,
+        std,
+        cal,
+        {
+            'arch_kwargs': cfg.arch_kwargs,
+            'config': cfg.to_dict(),
+            'dataset': dataset,
+            'data': data_identity(train),
+        },
+    ).to(device)
     steps_per_epoch = math.ceil(len(train) / cfg.batch_size)
     opt, sched = _optimizer(cfg, t.parameters(), cfg.epochs * steps_per_epoch)
     start, hist = 0, []
-    last = Path(out)/'last.pt' if out is not None else None
+    last = Path(out) / 'last.pt' if out is not None else None
     if last is not None and last.exists():
         ck = load_torch(last)
         if ck['meta']['config'] != cfg.to_dict():
-            raise CheckpointError(f"{last} was written by another config; use a new --out folder or delete {last}.")
+            raise CheckpointError(
+                f"{last} was written by another config; use a new --out folder or delete {last}."
+            )
         if ck['meta'].get('data') != t.meta['data']:
             o, n = ck['meta'].get('data') or {}, t.meta['data']
-            raise CheckpointError(f"{last} was trained on other data ({o.get('n')} images of {len(o.get('classes', []))} classes at {o.get('size')} px, "
-                                  f"fingerprint {o.get('sha1')}) than this run's ({n['n']} images of {len(n['classes'])} classes at {n['size']} px, "
-                                  f"fingerprint {n['sha1']}): use a new --out folder, or delete {last} to retrain.")
-        t.load_state_dict(ck['state_dict']); opt.load_state_dict(ck['optimizer']); sched.load_state_dict(ck['scheduler'])
+            raise CheckpointError(
+                f"{last} was trained on other data ({o.get('n')} images of {len(o.get('classes', []))} classes at {o.get('size')} px, "
+                f"fingerprint {o.get('sha1')}) than this run's ({n['n']} images of {len(n['classes'])} classes at {n['size']} px, "
+                f"fingerprint {n['sha1']}): use a new --out folder, or delete {last} to retrain."
+            )
+        t.load_state_dict(ck['state_dict'])
+        opt.load_state_dict(ck['optimizer'])
+        sched.load_state_dict(ck['scheduler'])
         start, hist = ck['epoch'] + 1, ck['history']
     norm = t.norm
-    step_fn = ddp(TeacherStep(t, cfg), find_unused_parameters=cal is not None)   # DistributedDataParallel under torchrun
+    step_fn = ddp(
+        TeacherStep(t, cfg), find_unused_parameters=cal is not None
+    )  # DistributedDataParallel under torchrun
     for epoch in range(start, cfg.epochs):
-        t.train(); g = make_generator(cfg.seed * 1000 + epoch + 7919 * rank()); tl, n, t0 = 0., 0, time.time()
-        order = epoch_indices(len(train), epoch, cfg.seed)          # this rank's share (all of it in one process)
-        bar = progress([order[i] for i in batches(len(order), cfg.batch_size, drop_last=True)], desc=f'squeeze epoch {epoch+1}/{cfg.epochs}')
+        t.train()
+        g = make_generator(cfg.seed * 1000 + epoch + 7919 * rank())
+        tl, n, t0 = 0.0, 0, time.time()
+        order = epoch_indices(
+            len(train), epoch, cfg.seed
+        )  # this rank's share (all of it in one process)
+        bar = progress(
+            [order[i] for i in batches(len(order), cfg.batch_size, drop_last=True)],
+            desc=f'squeeze epoch {epoch + 1}/{cfg.epochs}',
+        )
         for step, idx in enumerate(bar):
-            x = random_resized_crop(train.images[idx].to(device).float() / 255, scale=cfg.crop_scale, generator=g)
+            x = random_resized_crop(
+                train.images[idx].to(device).float() / 255, scale=cfg.crop_scale, generator=g
+            )
             x, y = norm(x), train.labels[idx].to(device)
             use_cal = cal is not None and epoch >= cfg.cal_start
-            with autocast(device, cfg.amp): loss, o = step_fn(x, y, use_cal, g)
+            with autocast(device, cfg.amp):
+                loss, o = step_fn(x, y, use_cal, g)
             if not torch.isfinite(loss):
-                raise NumericalError(f"Teacher loss is {loss.item()} at epoch {epoch+1}, step {step}: lower lr (now {cfg.lr}) or disable amp. "
-                                     f"The last finished epoch is kept in {last}.")
-            opt.zero_grad(set_to_none=True); loss.backward(); opt.step(); sched.step()
-            if use_cal: update_centers(cal.centers, o['z'].float(), y, cal.beta, cfg.center_rule)
-            tl += loss.item() * len(idx); n += len(idx)
-            bar.set_postfix(loss=f'{tl/n:.3f}')
-        sync_buffers(t)                                              # BN statistics and prototypes agree across ranks
-        bad = [k for k, v in t.state_dict().items() if v.is_floating_point() and not torch.isfinite(v).all()]
-        if bad: raise NumericalError(f"Teacher weights are not finite after epoch {epoch+1} ({bad[:3]}): lower lr (now {cfg.lr}) or disable amp. "
-                                     f"The last good epoch is kept in {last}.")
+                raise NumericalError(
+                    f"Teacher loss is {loss.item()} at epoch {epoch + 1}, step {step}: lower lr (now {cfg.lr}) or disable amp. "
+                    f"The last finished epoch is kept in {last}."
+                )
+            opt.zero_grad(set_to_none=True)
+            loss.backward()
+            opt.step()
+            sched.step()
+            if use_cal:
+                update_centers(cal.centers, o['z'].float(), y, cal.beta, cfg.center_rule)
+            tl += loss.item() * len(idx)
+            n += len(idx)
+            bar.set_postfix(loss=f'{tl / n:.3f}')
+        sync_buffers(t)  # BN statistics and prototypes agree across ranks
+        bad = [
+            k
+            for k, v in t.state_dict().items()
+            if v.is_floating_point() and not torch.isfinite(v).all()
+        ]
+        if bad:
+            raise NumericalError(
+                f"Teacher weights are not finite after epoch {epoch + 1} ({bad[:3]}): lower lr (now {cfg.lr}) or disable amp. "
+                f"The last good epoch is kept in {last}."
+            )
         acc = accuracy(t, test, norm, device=device, amp=cfg.amp)
-        hist.append({'epoch': epoch + 1, 'loss': tl / max(n, 1), 'test_acc': acc, 'seconds': time.time() - t0, 'img_per_s': n / (time.time() - t0)})
+        hist.append(
+            {
+                'epoch': epoch + 1,
+                'loss': tl / max(n, 1),
+                'test_acc': acc,
+                'seconds': time.time() - t0,
+                'img_per_s': n / (time.time() - t0),
+            }
+        )
         t.meta.update(test_acc=acc, history=hist)
         if last is not None and is_main():
-            save_torch({**teacher_state(t), 'optimizer': opt.state_dict(), 'scheduler': sched.state_dict(), 'epoch': epoch, 'history': hist}, last)
+            save_torch(
+                {
+                    **teacher_state(t),
+                    'optimizer': opt.state_dict(),
+                    'scheduler': sched.state_dict(),
+                    'epoch': epoch,
+                    'history': hist,
+                },
+                last,
+            )
     t.eval()
-    if 'test_acc' not in t.meta: t.meta.update(test_acc=accuracy(t, test, norm, device=device), history=hist)
-    if out is not None and is_main(): save_torch(teacher_state(t), Path(out)/'teacher.pt')
+    if 'test_acc' not in t.meta:
+        t.meta.update(test_acc=accuracy(t, test, norm, device=device), history=hist)
+    if out is not None and is_main():
+        save_torch(teacher_state(t), Path(out) / 'teacher.pt')
     barrier()
     return t
 
@@ -201,68 +363,112 @@ def train_teacher(cfg:SqueezeConfig, train:ImageData, test:ImageData, out:str|Pa
 IMAGENET_MEAN, IMAGENET_STD = (0.485, 0.456, 0.406), (0.229, 0.224, 0.225)
 _WRAPPERS = ('module.', '_orig_mod.', 'net.body.', 'body.', 'model.')
 
-def state_dict_of(src)->dict:
+
+def state_dict_of(src) -> dict:
     "The weights in `src`: an `nn.Module`, a state dict, a checkpoint dict holding one, or a file of either (.pt/.pth/.safetensors)."
-    if isinstance(src, nn.Module): sd = src.state_dict()
-    elif isinstance(src, dict): sd = src
+    if isinstance(src, nn.Module):
+        sd = src.state_dict()
+    elif isinstance(src, dict):
+        sd = src
     else:
         path = Path(src)
-        if not path.is_file(): raise CheckpointError(f"Checkpoint {path} does not exist.")
+        if not path.is_file():
+            raise CheckpointError(f"Checkpoint {path} does not exist.")
         try:
             if path.suffix == '.safetensors':
                 from safetensors.torch import load_file
+
                 sd = load_file(str(path))
-            else: sd = load_torch(path)
+            else:
+                sd = load_torch(path)
         except Exception as e:
-            raise CheckpointError(f"{path} cannot be read as weights ({type(e).__name__}: {str(e).splitlines()[0][:100]}): fd2dd loads weights only, "
-                                  "never pickled code; save `model.state_dict()` with torch.save, or pass the model itself from Python.") from None
+            raise CheckpointError(
+                f"{path} cannot be read as weights ({type(e).__name__}: {str(e).splitlines()[0][:100]}): fd2dd loads weights only, "
+                "never pickled code; save `model.state_dict()` with torch.save, or pass the model itself from Python."
+            ) from None
     for k in ('state_dict', 'model', 'model_state_dict', 'net'):
-        if isinstance(sd, dict) and isinstance(sd.get(k), dict): sd = sd[k]; break
-    if not isinstance(sd, dict) or not sd or not all(isinstance(v, torch.Tensor) for v in sd.values()):
-        raise CheckpointError(f"{src} holds no state dict (a dict of tensors): save `model.state_dict()` with torch.save.")
-    for w in _WRAPPERS:                                       # unwrap DataParallel, torch.compile, fd2dd's own Net
-        if all(k.startswith(w) for k in sd): sd = {k[len(w):]: v for k, v in sd.items()}
+        if isinstance(sd, dict) and isinstance(sd.get(k), dict):
+            sd = sd[k]
+            break
+    if (
+        not isinstance(sd, dict)
+        or not sd
+        or not all(isinstance(v, torch.Tensor) for v in sd.values())
+    ):
+        raise CheckpointError(
+            f"{src} holds no state dict (a dict of tensors): save `model.state_dict()` with torch.save."
+        )
+    for w in _WRAPPERS:  # unwrap DataParallel, torch.compile, fd2dd's own Net
+        if all(k.startswith(w) for k in sd):
+            sd = {k[len(w) :]: v for k, v in sd.items()}
     return sd
 
-def _classifier_keys(body:nn.Module)->set:
+
+def _classifier_keys(body: nn.Module) -> set:
     head = body.get_classifier() if hasattr(body, 'get_classifier') else getattr(body, 'fc', None)
     names = {id(p): n for n, p in body.named_parameters()}
     return {names[id(p)] for p in head.parameters()} if isinstance(head, nn.Module) else set()
 
-def import_teacher(src, # weights: an nn.Module, a state dict, or a .pt/.pth/.safetensors file of one
-                   arch:str, # fd2dd's name of the network the weights fit (a preset or a timm model name)
-                   classes:list, # the class names, in the order of the classifier's outputs
-                   size:int, # input size the teacher works at
-                   mean=IMAGENET_MEAN, std=IMAGENET_STD, # the normalisation the weights were trained with
-                   arch_kwargs:dict|None=None, test:ImageData|None=None, # test split: its accuracy goes into the checkpoint
-                   train:ImageData|None=None, # training data the teacher is for (recorded, so a run refuses other data)
-                   out=None, # folder: writes out/teacher.pt
-                  )->Teacher:
+
+def import_teacher(
+    src,  # weights: an nn.Module, a state dict, or a .pt/.pth/.safetensors file of one
+    arch: str,  # fd2dd's name of the network the weights fit (a preset or a timm model name)
+    classes: list,  # the class names, in the order of the classifier's outputs
+    size: int,  # input size the teacher works at
+    mean=IMAGENET_MEAN,
+    std=IMAGENET_STD,  # the normalisation the weights were trained with
+    arch_kwargs: dict | None = None,
+    test: ImageData | None = None,  # test split: its accuracy goes into the checkpoint
+    train: ImageData
+    | None = None,  # training data the teacher is for (recorded, so a run refuses other data)
+    out=None,  # folder: writes out/teacher.pt
+) -> Teacher:
     "An fd2dd teacher (no CAL head) from weights trained elsewhere; one-line errors for weights that do not fit."
     sd = state_dict_of(src)
     net = create_model(arch, len(classes), size, channels_last=False, **(arch_kwargs or {}))
-    want = net.body.state_dict(); head = _classifier_keys(net.body)
+    want = net.body.state_dict()
+    head = _classifier_keys(net.body)
     bad = [k for k in want if k in sd and sd[k].shape != want[k].shape]
     for k in bad:
         if k in head and sd[k].shape[0] != len(classes):
-            raise CheckpointError(f"The checkpoint's classifier ({k}) has {sd[k].shape[0]} outputs but the data has {len(classes)} classes: "
-                                  "fine-tune the model on these classes first (a teacher must predict them).")
+            raise CheckpointError(
+                f"The checkpoint's classifier ({k}) has {sd[k].shape[0]} outputs but the data has {len(classes)} classes: "
+                "fine-tune the model on these classes first (a teacher must predict them)."
+            )
     if bad:
-        k = bad[0]; hint = (f"; at {size} px fd2dd builds {arch} with a 3x3 stride-1 stem for small inputs: import at the size the weights "
-                            "were trained for (e.g. --size 224)") if size <= 64 and arch in ('resnet18', 'resnet50', 'mobilenetv2') else \
-               ': is --arch the network these weights come from?'
-        raise CheckpointError(f"{k} is {list(sd[k].shape)} in the checkpoint but {list(want[k].shape)} in fd2dd's {arch} at {size} px{hint}")
+        k = bad[0]
+        hint = (
+            (
+                f"; at {size} px fd2dd builds {arch} with a 3x3 stride-1 stem for small inputs: import at the size the weights "
+                "were trained for (e.g. --size 224)"
+            )
+            if size <= 64 and arch in ('resnet18', 'resnet50', 'mobilenetv2')
+            else ': is --arch the network these weights come from?'
+        )
+        raise CheckpointError(
+            f"{k} is {list(sd[k].shape)} in the checkpoint but {list(want[k].shape)} in fd2dd's {arch} at {size} px{hint}"
+        )
     miss, extra = [k for k in want if k not in sd], [k for k in sd if k not in want]
     if miss or extra:
-        raise CheckpointError(f"The checkpoint does not fit fd2dd's {arch}: missing {miss[:4]}{'...' if len(miss) > 4 else ''}, "
-                              f"unexpected {extra[:4]}{'...' if len(extra) > 4 else ''}: is --arch the network these weights come from?")
-    net.body.load_state_dict(sd); net.use_channels_last(True)
+        raise CheckpointError(
+            f"The checkpoint does not fit fd2dd's {arch}: missing {miss[:4]}{'...' if len(miss) > 4 else ''}, "
+            f"unexpected {extra[:4]}{'...' if len(extra) > 4 else ''}: is --arch the network these weights come from?"
+        )
+    net.body.load_state_dict(sd)
+    net.use_channels_last(True)
     src_name = type(src).__name__ if isinstance(src, (nn.Module, dict)) else str(src)
-    meta = {'arch_kwargs': dict(arch_kwargs or {}), 'imported_from': src_name, 'dataset': getattr(train, 'name', '')}
-    if train is not None: check_classes(list(classes), train.classes, 'training data', 'classes given'); meta['data'] = data_identity(train)
+    meta = {
+        'arch_kwargs': dict(arch_kwargs or {}),
+        'imported_from': src_name,
+        'dataset': getattr(train, 'name', ''),
+    }
+    if train is not None:
+        check_classes(list(classes), train.classes, 'training data', 'classes given')
+        meta['data'] = data_identity(train)
     t = Teacher(net, classes, size, mean, std, None, meta).eval()
     if test is not None:
         check_classes(list(classes), test.classes, 'test data', 'classes given')
         t.meta['test_acc'] = accuracy(t.net, test, t.norm)
-    if out is not None: save_torch(teacher_state(t), Path(out)/'teacher.pt')
+    if out is not None:
+        save_torch(teacher_state(t), Path(out) / 'teacher.pt')
     return t

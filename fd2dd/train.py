@@ -22,157 +22,318 @@ __all__ = ['STUDENT_REFERENCE', 'TrainConfig', 'view_params', 'make_views', 'tea
 @dataclass
 class TrainConfig(Config):
     "Student training on a distilled set."
+
     arch: str = 'convnet4'
-    arch_kwargs: dict = field(default_factory=lambda: {'width': 32, 'norm': 'instance'})   # the DC/DM/MTT ConvNet's instance norm
+    arch_kwargs: dict = field(
+        default_factory=lambda: {'width': 32, 'norm': 'instance'}
+    )  # the DC/DM/MTT ConvNet's instance norm
     epochs: int = 150
-    min_steps: int = 3000            # the budget: epochs are raised until a student takes at least this many optimiser steps
+    min_steps: int = 3000  # the budget: epochs are raised until a student takes at least this many optimiser steps
     batch_size: int = 10
     lr: float = 3e-3
     weight_decay: float = 0.01
-    eta: float = 2.0                 # lr(e) = lr * 0.5 * (1 + cos(pi e / (eta E))); 2 = RDED's half cosine
-    labels: str = 'soft'             # 'soft' (teacher KD) or 'hard'
+    eta: float = 2.0  # lr(e) = lr * 0.5 * (1 + cos(pi e / (eta E))); 2 = RDED's half cosine
+    labels: str = 'soft'  # 'soft' (teacher KD) or 'hard'
     T: float = 20.0
-    bn_mode: str = 'eval'            # teacher BN at relabel: 'eval' or 'batch'
-    crop_scale: tuple = (0.5, 1.0)   # student-view RandomResizedCrop scale (RDED: (1/f, 1))
-    cutmix: float = 1.0              # probability of CutMix per image
-    shuffle_factor: int = 1          # ShufflePatches grid for stitched sets (RDED: f)
-    eval_every: int = 25             # test every this many epochs (at most about ten times a run) and at each of the last `avg_last`
-    avg_last: int = 5                # read-out: mean test accuracy over the last `avg_last` epochs, each one evaluated
+    bn_mode: str = 'eval'  # teacher BN at relabel: 'eval' or 'batch'
+    crop_scale: tuple = (0.5, 1.0)  # student-view RandomResizedCrop scale (RDED: (1/f, 1))
+    flip: float = 0.5  # probability of a horizontal flip per image
+    cutmix: float = 1.0  # probability of CutMix per image
+    shuffle_factor: int = 1  # ShufflePatches grid for stitched sets (RDED: f)
+    eval_every: int = 25  # test every this many epochs (at most about ten times a run) and at each of the last `avg_last`
+    avg_last: int = (
+        5  # read-out: mean test accuracy over the last `avg_last` epochs, each one evaluated
+    )
     amp: str = 'auto'
     seed: int = 0
     device: str = 'auto'
-    def epochs_for(self, n:int)->int:
+
+    def epochs_for(self, n: int) -> int:
         "Epochs of a student on n images: `epochs`, raised so that it takes at least `min_steps` optimiser steps."
         spe = math.ceil(math.ceil(n / world_size()) / self.batch_size)
         return max(self.epochs, math.ceil(self.min_steps / max(spe, 1)))
+
     def __post_init__(self):
-        self.check(arch=(is_arch, 'a preset (convnet, convnet4, resnet18, resnet50, mobilenetv2, vit_tiny, vit_small) or a timm model name'),
-                   epochs=(lambda v: v >= 1, 'at least 1'), batch_size=(lambda v: v >= 1, 'at least 1'), lr=(lambda v: v > 0, 'positive'),
-                   min_steps=(lambda v: v >= 0, 'at least 0'), avg_last=(lambda v: v >= 1, 'at least 1'), eval_every=(lambda v: v >= 1, 'at least 1'),
-                   labels=(lambda v: v in ('soft', 'hard'), "'soft' or 'hard'"), bn_mode=(lambda v: v in ('eval', 'batch'), "'eval' or 'batch'"),
-                   T=(lambda v: v > 0, 'positive'), eta=(lambda v: v >= 1, 'at least 1'), cutmix=(lambda v: 0 <= v <= 1, 'in [0, 1]'),
-                   crop_scale=(lambda v: 0 < v[0] <= v[1] <= 1, 'two numbers 0 < lo <= hi <= 1'), shuffle_factor=(lambda v: v >= 1, 'at least 1'))
+        self.check(
+            arch=(
+                is_arch,
+                'a preset (convnet, convnet4, resnet18, resnet50, mobilenetv2, vit_tiny, vit_small) or a timm model name',
+            ),
+            epochs=(lambda v: v >= 1, 'at least 1'),
+            batch_size=(lambda v: v >= 1, 'at least 1'),
+            lr=(lambda v: v > 0, 'positive'),
+            min_steps=(lambda v: v >= 0, 'at least 0'),
+            avg_last=(lambda v: v >= 1, 'at least 1'),
+            eval_every=(lambda v: v >= 1, 'at least 1'),
+            labels=(lambda v: v in ('soft', 'hard'), "'soft' or 'hard'"),
+            bn_mode=(lambda v: v in ('eval', 'batch'), "'eval' or 'batch'"),
+            T=(lambda v: v > 0, 'positive'),
+            eta=(lambda v: v >= 1, 'at least 1'),
+            cutmix=(lambda v: 0 <= v <= 1, 'in [0, 1]'),
+            flip=(lambda v: 0 <= v <= 1, 'in [0, 1]'),
+            crop_scale=(lambda v: 0 < v[0] <= v[1] <= 1, 'two numbers 0 < lo <= hi <= 1'),
+            shuffle_factor=(lambda v: v >= 1, 'at least 1'),
+        )
+
     @classmethod
     def reference(cls, **kw):
         "FD2's student protocol (`validate/train_fkd_FD2.py` and its CUB scripts), CPU-sized fields left to `kw`."
         return cls(**{**STUDENT_REFERENCE, **kw})
 
-STUDENT_REFERENCE = dict(epochs=400, min_steps=0, batch_size=20, lr=1e-3, weight_decay=1e-5, eta=2.0, T=20.0, bn_mode='batch', crop_scale=(0.08, 1.0))
 
-def view_params(n:int, S:int, epoch:int, seed:int, cfg:TrainConfig)->dict:
+STUDENT_REFERENCE = dict(
+    epochs=400,
+    min_steps=0,
+    batch_size=20,
+    lr=1e-3,
+    weight_decay=1e-5,
+    eta=2.0,
+    T=20.0,
+    bn_mode='batch',
+    crop_scale=(0.08, 1.0),
+)
+
+
+def view_params(n: int, S: int, epoch: int, seed: int, cfg: TrainConfig) -> dict:
     "Augmentation parameters of every image for one epoch, each image from its own seeded generator."
-    k = cfg.shuffle_factor ** 2 if cfg.shuffle_factor > 1 else 0        # ShufflePatches cell order, per image too
-    P = torch.stack([torch.rand(8 + k, generator=make_generator(((seed * 100_003 + epoch) * 1_000_003 + i) % 2**62)) for i in range(n)])
+    k = (
+        cfg.shuffle_factor**2 if cfg.shuffle_factor > 1 else 0
+    )  # ShufflePatches cell order, per image too
+    P = torch.stack(
+        [
+            torch.rand(
+                8 + k, generator=make_generator(((seed * 100_003 + epoch) * 1_000_003 + i) % 2**62)
+            )
+            for i in range(n)
+        ]
+    )
     area = P[:, 0] * (cfg.crop_scale[1] - cfg.crop_scale[0]) + cfg.crop_scale[0]
     side = (area.sqrt() * S).clamp(1, S).round()
     x0, y0 = (P[:, 1] * (S - side + 1)).floor(), (P[:, 2] * (S - side + 1)).floor()
     cbox = cutmix_boxes(P[:, 4], P[:, 5], P[:, 6], S)
-    partner = torch.randperm(n, generator=make_generator(seed * 7 + epoch)) if n > 1 else torch.zeros(1, dtype=torch.long)
-    return {'box': torch.stack([x0, y0, x0 + side, y0 + side], 1), 'flip': P[:, 3] < 0.5,
-            'mix': P[:, 7] < cfg.cutmix, 'partner': partner, 'cbox': cbox, 'shuffle': P[:, 8:].argsort(1) if k else None}
+    partner = (
+        torch.randperm(n, generator=make_generator(seed * 7 + epoch))
+        if n > 1
+        else torch.zeros(1, dtype=torch.long)
+    )
+    return {
+        'box': torch.stack([x0, y0, x0 + side, y0 + side], 1),
+        'flip': P[:, 3] < cfg.flip,
+        'mix': P[:, 7] < cfg.cutmix,
+        'partner': partner,
+        'cbox': cbox,
+        'shuffle': P[:, 8:].argsort(1) if k else None,
+    }
 
-def make_views(x:torch.Tensor, idx:torch.Tensor, prm:dict, cfg:TrainConfig)->tuple[torch.Tensor, torch.Tensor]:
+
+def make_views(
+    x: torch.Tensor, idx: torch.Tensor, prm: dict, cfg: TrainConfig
+) -> tuple[torch.Tensor, torch.Tensor]:
     "Views of images idx of x [N,3,S,S] (float): crop+flip, then per-image CutMix with the partner's view. Returns (views, lam)."
-    S = x.shape[-1]; pidx = prm['partner'][idx]
-    u, inv = torch.cat([idx, pidx]).unique(return_inverse=True)     # each image cropped once, even when it is also a partner
+    S = x.shape[-1]
+    pidx = prm['partner'][idx]
+    u, inv = torch.cat([idx, pidx]).unique(
+        return_inverse=True
+    )  # each image cropped once, even when it is also a partner
     V = flip(crop_resize(x[u], prm['box'][u], S), prm['flip'][u])
-    a, b = V[inv[:len(idx)]], V[inv[len(idx):]]
+    a, b = V[inv[: len(idx)]], V[inv[len(idx) :]]
     out, lam = cutmix(a, b, prm['cbox'][idx], prm['mix'][idx])
-    if cfg.shuffle_factor > 1: out = shuffle_patches(out, cfg.shuffle_factor, perm=prm['shuffle'][idx])
+    if cfg.shuffle_factor > 1:
+        out = shuffle_patches(out, cfg.shuffle_factor, perm=prm['shuffle'][idx])
     return out, lam
 
 # %% ../nbs/07_train.ipynb #46556071
 class _BNBatchStats:
     "Context: teacher BN layers use batch statistics without updating their running buffers."
-    def __init__(self, model, on): self.model, self.on = model, on
+
+    def __init__(self, model, on):
+        self.model, self.on = model, on
+
     def __enter__(self):
         self.saved = []
         if self.on:
             for m in self.model.modules():
-                if isinstance(m, nn.modules.batchnorm._BatchNorm): self.saved.append((m, m.momentum, m.training)); m.momentum = 0.0; m.train()
+                if isinstance(m, nn.modules.batchnorm._BatchNorm):
+                    self.saved.append((m, m.momentum, m.training))
+                    m.momentum = 0.0
+                    m.train()
+
     def __exit__(self, *a):
-        for m, mom, tr in self.saved: m.momentum = mom; m.train(tr)
+        for m, mom, tr in self.saved:
+            m.momentum = mom
+            m.train(tr)
+
 
 @torch.no_grad()
 def teacher_logits(teacher, x, bn_mode='eval', amp='auto'):
     "Teacher logits of normalised views x; bn_mode 'batch' uses the batch's BN statistics (CV-DD/FD2)."
-    if bn_mode not in ('eval', 'batch'): raise ConfigError(f"bn_mode must be 'eval' or 'batch', got {bn_mode!r}.")
+    if bn_mode not in ('eval', 'batch'):
+        raise ConfigError(f"bn_mode must be 'eval' or 'batch', got {bn_mode!r}.")
     teacher.eval()
-    with _BNBatchStats(teacher, bn_mode == 'batch'), autocast(x.device, amp): return teacher(x).float()
+    with _BNBatchStats(teacher, bn_mode == 'batch'), autocast(x.device, amp):
+        return teacher(x).float()
+
 
 class SoftLabelStore:
     "Teacher logits [epochs, N, K] (fp16) for the views of `view_params`, keyed by (epoch, image index)."
-    def __init__(self, logits:torch.Tensor, meta:dict): self.logits, self.meta = logits, meta
+
+    def __init__(self, logits: torch.Tensor, meta: dict):
+        self.logits, self.meta = logits, meta
+
     @classmethod
-    def build(cls, teacher, data:ImageData, cfg:TrainConfig, bs:int=100, device=None):
-        dev = get_device(device or cfg.device); x = data.images.float() / 255; n = len(data)
+    def build(cls, teacher, data: ImageData, cfg: TrainConfig, bs: int = 100, device=None):
+        dev = get_device(device or cfg.device)
+        x = data.images.float() / 255
+        n = len(data)
         E = cfg.epochs_for(n)
         out = torch.zeros(E, n, teacher.num_classes, dtype=torch.float16)
         for e in progress(range(E), desc='relabel'):
             prm = view_params(n, data.size, e, cfg.seed, cfg)
             for idx in batches(n, bs):
                 v, _ = make_views(x, idx, prm, cfg)
-                out[e, idx] = teacher_logits(teacher, teacher.norm(v.to(dev)), cfg.bn_mode, cfg.amp).cpu().half()
-        return cls(out, {'seed': cfg.seed, 'epochs': E, 'n': n, 'bn_mode': cfg.bn_mode, 'batch_size': bs})
-    def get(self, epoch, idx): return self.logits[epoch, idx].float()
-    def save(self, path): save_torch({'logits': self.logits, 'meta': self.meta}, path)
+                out[e, idx] = (
+                    teacher_logits(teacher, teacher.norm(v.to(dev)), cfg.bn_mode, cfg.amp)
+                    .cpu()
+                    .half()
+                )
+        return cls(
+            out, {'seed': cfg.seed, 'epochs': E, 'n': n, 'bn_mode': cfg.bn_mode, 'batch_size': bs}
+        )
+
+    def get(self, epoch, idx):
+        return self.logits[epoch, idx].float()
+
+    def save(self, path):
+        save_torch({'logits': self.logits, 'meta': self.meta}, path)
+
     @classmethod
     def load(cls, path):
-        b = load_torch(path); return cls(b['logits'], b['meta'])
+        b = load_torch(path)
+        return cls(b['logits'], b['meta'])
 
 # %% ../nbs/07_train.ipynb #d2fe1b35
-def train_student(cfg:TrainConfig, train:ImageData, test:ImageData, teacher=None, store:SoftLabelStore|None=None,
-                  mean=None, std=None, desc:str='student')->dict:
+def train_student(
+    cfg: TrainConfig,
+    train: ImageData,
+    test: ImageData,
+    teacher=None,
+    store: SoftLabelStore | None = None,
+    mean=None,
+    std=None,
+    desc: str = 'student',
+) -> dict:
     "Train a fresh student on `train` (soft labels from `teacher` or `store`, or hard labels); test on `test`."
-    dev = get_device(cfg.device); seed_everything(cfg.seed)
+    dev = get_device(cfg.device)
+    seed_everything(cfg.seed)
     check_classes(train.classes, test.classes, 'test split', 'distilled set')
     if cfg.labels == 'soft':
-        if teacher is None and store is None: raise ConfigError("labels='soft' needs a teacher or a SoftLabelStore.")
-        if teacher is not None: teacher.check_classes(train.classes, 'distilled set'); teacher = teacher.to(dev).eval()
+        if teacher is None and store is None:
+            raise ConfigError("labels='soft' needs a teacher or a SoftLabelStore.")
+        if teacher is not None:
+            teacher.check_classes(train.classes, 'distilled set')
+            teacher = teacher.to(dev).eval()
         if store is not None and store.logits.shape[:2] != (cfg.epochs_for(len(train)), len(train)):
-            raise ConfigError(f"The soft-label store covers {tuple(store.logits.shape[:2])} (epochs, images) but training needs "
-                              f"({cfg.epochs_for(len(train))}, {len(train)}).")
-    elif cfg.labels != 'hard': raise ConfigError(f"labels must be 'soft' or 'hard', got {cfg.labels!r}.")
-    if mean is None: mean, std = (teacher.norm.mean.flatten().tolist(), teacher.norm.std.flatten().tolist()) if teacher is not None else train.mean_std()
+            raise ConfigError(
+                f"The soft-label store covers {tuple(store.logits.shape[:2])} (epochs, images) but training needs "
+                f"({cfg.epochs_for(len(train))}, {len(train)})."
+            )
+    elif cfg.labels != 'hard':
+        raise ConfigError(f"labels must be 'soft' or 'hard', got {cfg.labels!r}.")
+    if mean is None:
+        mean, std = (
+            (teacher.norm.mean.flatten().tolist(), teacher.norm.std.flatten().tolist())
+            if teacher is not None
+            else train.mean_std()
+        )
     norm = Normalize(mean, std).to(dev)
     K, S, n = train.num_classes, train.size, len(train)
     student = create_model(cfg.arch, K, S, **cfg.arch_kwargs).to(dev)
-    decay = [p for nm, p in student.named_parameters() if p.ndim > 1]; other = [p for nm, p in student.named_parameters() if p.ndim <= 1]
-    opt = torch.optim.AdamW([{'params': decay, 'weight_decay': cfg.weight_decay}, {'params': other, 'weight_decay': 0.}], lr=cfg.lr,
-                            fused=dev.type in ('cpu', 'cuda'))   # one fused kernel instead of a loop over tensors
+    decay = [p for nm, p in student.named_parameters() if p.ndim > 1]
+    other = [p for nm, p in student.named_parameters() if p.ndim <= 1]
+    opt = torch.optim.AdamW(
+        [
+            {'params': decay, 'weight_decay': cfg.weight_decay},
+            {'params': other, 'weight_decay': 0.0},
+        ],
+        lr=cfg.lr,
+        fused=dev.type in ('cpu', 'cuda'),
+    )  # one fused kernel instead of a loop over tensors
     x_all = train.images.float() / 255
     hist, best, t0 = [], 0.0, time.time()
-    model = ddp(student)                                           # DistributedDataParallel under torchrun
-    E = cfg.epochs_for(n); every = max(cfg.eval_every, E // 10)
-    chunk = cfg.batch_size * max(1, 256 // cfg.batch_size); online = cfg.labels == 'soft' and store is None
+    model = ddp(student)  # DistributedDataParallel under torchrun
+    E = cfg.epochs_for(n)
+    every = max(cfg.eval_every, E // 10)
+    chunk = cfg.batch_size * max(1, 256 // cfg.batch_size)
+    online = cfg.labels == 'soft' and store is None
     bar = progress(range(E), desc=desc)
     for e in bar:
-        for pg in opt.param_groups: pg['lr'] = cfg.lr * 0.5 * (1 + math.cos(math.pi * e / (cfg.eta * E)))
-        prm = view_params(n, S, e, cfg.seed, cfg); student.train(); tot = 0.
-        order = epoch_indices(n, e, cfg.seed + 1)                  # this rank's share (all of it in one process)
-        for c0 in range(0, len(order), chunk):                     # views, and eval-mode teacher logits, a chunk of batches at a time
-            cidx = order[c0:c0 + chunk]
-            vc, lc = make_views(x_all, cidx, prm, cfg); vc = norm(vc.to(dev))
-            tc = teacher_logits(teacher, vc, 'eval', cfg.amp) if online and cfg.bn_mode == 'eval' else None
+        for pg in opt.param_groups:
+            pg['lr'] = cfg.lr * 0.5 * (1 + math.cos(math.pi * e / (cfg.eta * E)))
+        prm = view_params(n, S, e, cfg.seed, cfg)
+        student.train()
+        tot = 0.0
+        order = epoch_indices(n, e, cfg.seed + 1)  # this rank's share (all of it in one process)
+        for c0 in range(
+            0, len(order), chunk
+        ):  # views, and eval-mode teacher logits, a chunk of batches at a time
+            cidx = order[c0 : c0 + chunk]
+            vc, lc = make_views(x_all, cidx, prm, cfg)
+            vc = norm(vc.to(dev))
+            tc = (
+                teacher_logits(teacher, vc, 'eval', cfg.amp)
+                if online and cfg.bn_mode == 'eval'
+                else None
+            )
             for j in batches(len(cidx), cfg.batch_size):
                 idx, v = cidx[j], vc[j]
                 with autocast(dev, cfg.amp):
                     s = model(v)
                     if cfg.labels == 'soft':
-                        t = tc[j] if tc is not None else store.get(e, idx).to(dev) if store is not None else teacher_logits(teacher, v, cfg.bn_mode, cfg.amp)
+                        t = (
+                            tc[j]
+                            if tc is not None
+                            else store.get(e, idx).to(dev)
+                            if store is not None
+                            else teacher_logits(teacher, v, cfg.bn_mode, cfg.amp)
+                        )
                         loss = kd_loss(s, t, cfg.T)
                     else:
-                        y, yp = train.labels[idx].to(dev), train.labels[prm['partner'][idx]].to(dev); lam = lc[j].to(dev)
-                        loss = (lam * F.cross_entropy(s.float(), y, reduction='none') + (1 - lam) * F.cross_entropy(s.float(), yp, reduction='none')).mean()
-                if not torch.isfinite(loss): raise NumericalError(f"Student loss is {loss.item()} at epoch {e + 1}: lower lr (now {cfg.lr}).")
-                opt.zero_grad(set_to_none=True); loss.backward(); opt.step(); tot += loss.item() * len(idx)
+                        y, yp = train.labels[idx].to(dev), train.labels[prm['partner'][idx]].to(dev)
+                        lam = lc[j].to(dev)
+                        loss = (
+                            lam * F.cross_entropy(s.float(), y, reduction='none')
+                            + (1 - lam) * F.cross_entropy(s.float(), yp, reduction='none')
+                        ).mean()
+                if not torch.isfinite(loss):
+                    raise NumericalError(
+                        f"Student loss is {loss.item()} at epoch {e + 1}: lower lr (now {cfg.lr})."
+                    )
+                opt.zero_grad(set_to_none=True)
+                loss.backward()
+                opt.step()
+                tot += loss.item() * len(idx)
         sync_buffers(student)
         rec = {'epoch': e + 1, 'loss': tot / max(len(order), 1)}
         if (e + 1) % every == 0 or e + 1 > E - max(cfg.avg_last, 1):
-            rec['test_acc'] = accuracy(student, test, norm, device=dev, amp=cfg.amp); best = max(best, rec['test_acc'])
+            rec['test_acc'] = accuracy(student, test, norm, device=dev, amp=cfg.amp)
+            best = max(best, rec['test_acc'])
             bar.set_postfix(acc=f"{rec['test_acc']:.3f}")
         hist.append(rec)
-    tail = [h['test_acc'] for h in hist[-max(cfg.avg_last, 1):]]
-    return {'final_acc': hist[-1]['test_acc'], 'avg_acc': sum(tail) / len(tail), 'best_acc': best, 'history': hist, 'seconds': round(time.time() - t0, 1),
-            'budget': {'student': cfg.arch, 'epochs': E, 'steps': E * math.ceil(len(order) / cfg.batch_size), 'batch_size': cfg.batch_size,
-                       'images': n, 'size': S, 'labels': cfg.labels}, 'model': student}
+    tail = [h['test_acc'] for h in hist[-max(cfg.avg_last, 1) :]]
+    return {
+        'final_acc': hist[-1]['test_acc'],
+        'avg_acc': sum(tail) / len(tail),
+        'best_acc': best,
+        'history': hist,
+        'seconds': round(time.time() - t0, 1),
+        'budget': {
+            'student': cfg.arch,
+            'epochs': E,
+            'steps': E * math.ceil(len(order) / cfg.batch_size),
+            'batch_size': cfg.batch_size,
+            'images': n,
+            'size': S,
+            'labels': cfg.labels,
+        },
+        'model': student,
+    }

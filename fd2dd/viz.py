@@ -18,66 +18,133 @@ __all__ = ['show_grid', 'overlay_attention', 'draw_boxes', 'prototype_similarity
 # %% ../nbs/09_viz.ipynb #93ea1f1a
 def _hwc(img):
     img = img.detach().cpu()
-    if img.dtype == torch.uint8: img = img.float() / 255
+    if img.dtype == torch.uint8:
+        img = img.float() / 255
     return img.clamp(0, 1).permute(1, 2, 0).numpy()
 
-def show_grid(images, nrow:int|None=None, titles:list|None=None, row_labels:list|None=None, size:float=1.1, suptitle:str=''):
+
+def show_grid(
+    images,
+    nrow: int | None = None,
+    titles: list | None = None,
+    row_labels: list | None = None,
+    size: float = 1.1,
+    suptitle: str = '',
+):
     "Grid of [N,3,S,S] images (uint8 or [0,1] float); returns the figure."
-    n = len(images); nrow = nrow or int(n**0.5 + 0.999); ncol = -(-n // nrow)
+    n = len(images)
+    nrow = nrow or int(n**0.5 + 0.999)
+    ncol = -(-n // nrow)
     fig, axs = plt.subplots(nrow, ncol, figsize=(ncol * size, nrow * size), squeeze=False)
     for k, ax in enumerate(axs.flat):
-        ax.set_xticks([]); ax.set_yticks([])
-        for s in ax.spines.values(): s.set_visible(False)
-        if k < n: ax.imshow(_hwc(images[k]))
-        if titles and k < len(titles): ax.set_title(titles[k], fontsize=6)
+        ax.set_xticks([])
+        ax.set_yticks([])
+        for s in ax.spines.values():
+            s.set_visible(False)
+        if k < n:
+            ax.imshow(_hwc(images[k]))
+        if titles and k < len(titles):
+            ax.set_title(titles[k], fontsize=6)
     if row_labels:
-        for r, lab in enumerate(row_labels[:nrow]): axs[r, 0].set_ylabel(lab, fontsize=7, rotation=0, ha='right', va='center')
-    if suptitle: fig.suptitle(suptitle, fontsize=9)
-    fig.tight_layout(); return fig
+        for r, lab in enumerate(row_labels[:nrow]):
+            axs[r, 0].set_ylabel(lab, fontsize=7, rotation=0, ha='right', va='center')
+    if suptitle:
+        fig.suptitle(suptitle, fontsize=9)
+    fig.tight_layout()
+    return fig
 
-def overlay_attention(images, att, masks=None, size:float=1.3, titles=None):
+
+def overlay_attention(images, att, masks=None, size: float = 1.3, titles=None):
     "Images with their attention maps [N,h,w] overlaid (and mask outlines when given)."
-    n = len(images); fig, axs = plt.subplots(1, n, figsize=(n * size, size * 1.05), squeeze=False)
+    n = len(images)
+    fig, axs = plt.subplots(1, n, figsize=(n * size, size * 1.05), squeeze=False)
     up = upsample_map(att.detach().float().cpu(), images.shape[-1])
     for k, ax in enumerate(axs[0]):
-        ax.imshow(_hwc(images[k])); ax.imshow(up[k].numpy(), cmap='jet', alpha=0.45)
-        if masks is not None: ax.contour(masks[k].float().numpy(), levels=[0.5], colors='white', linewidths=0.8)
+        ax.imshow(_hwc(images[k]))
+        ax.imshow(up[k].numpy(), cmap='jet', alpha=0.45)
+        if masks is not None:
+            ax.contour(masks[k].float().numpy(), levels=[0.5], colors='white', linewidths=0.8)
         ax.axis('off')
-        if titles: ax.set_title(titles[k], fontsize=6)
-    fig.tight_layout(); return fig
+        if titles:
+            ax.set_title(titles[k], fontsize=6)
+    fig.tight_layout()
+    return fig
 
-def draw_boxes(images, boxes, size:float=1.3, color='yellow'):
+
+def draw_boxes(images, boxes, size: float = 1.3, color='yellow'):
     "Images with one box each (x0, y0, x1, y1 in pixels)."
-    n = len(images); fig, axs = plt.subplots(1, n, figsize=(n * size, size), squeeze=False)
+    n = len(images)
+    fig, axs = plt.subplots(1, n, figsize=(n * size, size), squeeze=False)
     for k, ax in enumerate(axs[0]):
-        ax.imshow(_hwc(images[k])); x0, y0, x1, y1 = [float(v) for v in boxes[k]]
-        ax.add_patch(Rectangle((x0 - 0.5, y0 - 0.5), x1 - x0, y1 - y0, fill=False, color=color, lw=1.5)); ax.axis('off')
-    fig.tight_layout(); return fig
+        ax.imshow(_hwc(images[k]))
+        x0, y0, x1, y1 = [float(v) for v in boxes[k]]
+        ax.add_patch(
+            Rectangle((x0 - 0.5, y0 - 0.5), x1 - x0, y1 - y0, fill=False, color=color, lw=1.5)
+        )
+        ax.axis('off')
+    fig.tight_layout()
+    return fig
 
-def prototype_similarity(prototypes:torch.Tensor, labels:list|None=None):
+
+def prototype_similarity(prototypes: torch.Tensor, labels: list | None = None):
     "Cosine similarity heatmap of class prototypes [K,D] (seaborn)."
     import seaborn as sns
-    p = F.normalize(prototypes.float(), dim=1); sim = (p @ p.T).numpy()
-    fig, ax = plt.subplots(figsize=(4, 3.4))
-    sns.heatmap(sim, ax=ax, cmap='viridis', vmin=-1, vmax=1, square=True, xticklabels=labels or 'auto', yticklabels=labels or 'auto')
-    ax.set_title('prototype cosine similarity', fontsize=9); fig.tight_layout(); return fig
 
-def accuracy_bars(results:dict, title:str='top-1 on the real test split', ref:dict|None=None):
+    p = F.normalize(prototypes.float(), dim=1)
+    sim = (p @ p.T).numpy()
+    fig, ax = plt.subplots(figsize=(4, 3.4))
+    sns.heatmap(
+        sim,
+        ax=ax,
+        cmap='viridis',
+        vmin=-1,
+        vmax=1,
+        square=True,
+        xticklabels=labels or 'auto',
+        yticklabels=labels or 'auto',
+    )
+    ax.set_title('prototype cosine similarity', fontsize=9)
+    fig.tight_layout()
+    return fig
+
+
+def accuracy_bars(
+    results: dict, title: str = 'top-1 on the real test split', ref: dict | None = None
+):
     "Bars of {method: (mean, std)} accuracies (fractions), with optional reference lines {label: value}."
     import seaborn as sns
-    names = list(results); means = [results[k][0] * 100 for k in names]; stds = [results[k][1] * 100 for k in names]
+
+    names = list(results)
+    means = [results[k][0] * 100 for k in names]
+    stds = [results[k][1] * 100 for k in names]
     fig, ax = plt.subplots(figsize=(1.2 + 0.9 * len(names), 3))
     ax.bar(names, means, yerr=stds, color=sns.color_palette('deep', len(names)), capsize=3)
-    for k, v in (ref or {}).items(): ax.axhline(v * 100, ls='--', color='gray', lw=1); ax.text(len(names) - 0.5, v * 100, k, fontsize=7, ha='right', va='bottom')
-    ax.set_ylabel('accuracy (%)'); ax.set_title(title, fontsize=9); fig.tight_layout(); return fig
+    for k, v in (ref or {}).items():
+        ax.axhline(v * 100, ls='--', color='gray', lw=1)
+        ax.text(len(names) - 0.5, v * 100, k, fontsize=7, ha='right', va='bottom')
+    ax.set_ylabel('accuracy (%)')
+    ax.set_title(title, fontsize=9)
+    fig.tight_layout()
+    return fig
 
-def accuracy_vs_ipc(curves:dict):
+
+def accuracy_vs_ipc(curves: dict):
     "Lines of {method: {ipc: accuracy}}."
     fig, ax = plt.subplots(figsize=(4, 3))
-    for k, d in curves.items(): xs = sorted(d); ax.plot(xs, [d[x] * 100 for x in xs], marker='o', label=k)
-    ax.set_xlabel('images per class'); ax.set_ylabel('accuracy (%)'); ax.legend(fontsize=7); fig.tight_layout(); return fig
+    for k, d in curves.items():
+        xs = sorted(d)
+        ax.plot(xs, [d[x] * 100 for x in xs], marker='o', label=k)
+    ax.set_xlabel('images per class')
+    ax.set_ylabel('accuracy (%)')
+    ax.legend(fontsize=7)
+    fig.tight_layout()
+    return fig
 
-def save_fig(fig, path, dpi:int=100):
+
+def save_fig(fig, path, dpi: int = 100):
     "Save a figure as PNG atomically and close it."
-    buf = io.BytesIO(); fig.savefig(buf, format='png', dpi=dpi, bbox_inches='tight'); plt.close(fig)
-    with atomic_write(path, 'wb') as f: f.write(buf.getvalue())
+    buf = io.BytesIO()
+    fig.savefig(buf, format='png', dpi=dpi, bbox_inches='tight')
+    plt.close(fig)
+    with atomic_write(path, 'wb') as f:
+        f.write(buf.getvalue())

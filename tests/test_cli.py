@@ -39,8 +39,12 @@ def test_stages_end_to_end(tmp_path):
     fd2dd('squeeze', '--dataset', 'imagefolder', '--root', tmp_path/'sb', '--out', tmp_path/'t2', *TINY)
 
 def test_run_and_report(tmp_path):
-    fd2dd('run', '--out', tmp_path/'run', '--ipc', 1, '--methods', 'fd2,random', *TINY)
+    fd2dd('run', '--out', tmp_path/'run', '--ipc', 1, '--methods', 'fd2,random', *TINY, '--set', 'robust_scores=true')
     rep = (tmp_path/'run'/'report.md').read_text()
+    assert "DD-Ranking's scores" in rep and '| method | LRS | ARS |' in rep            # and the students they need
+    assert (tmp_path/'run'/'eval'/'real-hard-s0.json').exists() and (tmp_path/'run'/'eval'/'fd2-d0-s0-noaug.json').exists()
+    res = json.loads((tmp_path/'run'/'results.json').read_text())
+    assert 0 <= res['methods']['fd2']['robust']['lrs_mean'] <= 1 and 0 <= res['methods']['random']['robust']['ars_mean'] <= 1
     assert '| fd2 |' in rep and '| random |' in rep
     assert 'chance 33.3%' in rep and 'classes: ' in rep and 'students and relabelling in ' in rep   # what a reader needs to judge the numbers
     evs = sorted((tmp_path/'run'/'eval').glob('*.json'))                      # each student: json, per-epoch csv, weights

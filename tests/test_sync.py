@@ -46,3 +46,8 @@ def test_notebook_outputs_come_from_the_current_code():
     "Every notebook is committed executed; its stamp cell records the sources its outputs came from."
     r = subprocess.run([sys.executable, str(ROOT/'tools'/'run_notebooks.py'), '--check'], capture_output=True, text=True)
     assert r.returncode == 0, r.stdout + r.stderr
+
+def test_notebook_code_is_formatted():
+    "The code cells (and so the package) keep ruff's formatting (ruff.toml: 100 columns): `ruff format nbs` fixes them."
+    r = subprocess.run([sys.executable, '-m', 'ruff', 'format', '--check', str(ROOT/'nbs')], capture_output=True, text=True, cwd=ROOT)
+    assert r.returncode == 0, r.stdout + r.stderr

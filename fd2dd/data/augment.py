@@ -14,7 +14,9 @@ from ..core import *
 __all__ = ['sample_rrc', 'crop_resize', 'flip', 'random_resized_crop', 'jitter', 'cutmix_boxes', 'cutmix', 'shuffle_patches']
 
 # %% ../../nbs/01b_data.augment.ipynb #69df8ee9
-def sample_rrc(n:int, H:int, W:int, scale=(0.08, 1.0), ratio=(3/4, 4/3), generator=None)->torch.Tensor:
+def sample_rrc(
+    n: int, H: int, W: int, scale=(0.08, 1.0), ratio=(3 / 4, 4 / 3), generator=None
+) -> torch.Tensor:
     "Boxes [n,4] (x0,y0,x1,y1 in pixels) of RandomResizedCrop, vectorised (10 tries, else the whole image)."
     area = H * W
     s = torch.empty(n, 10).uniform_(scale[0], scale[1], generator=generator) * area
@@ -30,53 +32,100 @@ def sample_rrc(n:int, H:int, W:int, scale=(0.08, 1.0), ratio=(3/4, 4/3), generat
     y0 = (torch.rand(n, generator=generator) * (H - h + 1)).floor()
     return torch.stack([x0, y0, x0 + w, y0 + h], 1)
 
-def crop_resize(x:torch.Tensor, boxes:torch.Tensor, size:int)->torch.Tensor:
-    "Crop each image of x [B,C,H,W] to its box [B,4] and resize to size x size (bilinear, differentiable)."
-    rois = torch.cat([torch.arange(len(x), dtype=x.dtype, device=x.device)[:, None], boxes.to(x)], 1)
-    return roi_align(x, rois, output_size=(size, size), spatial_scale=1.0, sampling_ratio=0, aligned=True)
 
-def flip(x:torch.Tensor, flags:torch.Tensor)->torch.Tensor:
+def crop_resize(x: torch.Tensor, boxes: torch.Tensor, size: int) -> torch.Tensor:
+    "Crop each image of x [B,C,H,W] to its box [B,4] and resize to size x size (bilinear, differentiable)."
+    rois = torch.cat(
+        [torch.arange(len(x), dtype=x.dtype, device=x.device)[:, None], boxes.to(x)], 1
+    )
+    return roi_align(
+        x, rois, output_size=(size, size), spatial_scale=1.0, sampling_ratio=0, aligned=True
+    )
+
+
+def flip(x: torch.Tensor, flags: torch.Tensor) -> torch.Tensor:
     "Horizontally flip the images of x whose flag is True."
     return torch.where(flags.view(-1, 1, 1, 1).to(x.device), x.flip(-1), x)
 
-def random_resized_crop(x, size=None, scale=(0.08, 1.0), ratio=(3/4, 4/3), generator=None,
-                        per_batch:bool=False, # one box and one flip for the whole batch (torchvision's transform on a batch tensor)
-                       ):
-    "RandomResizedCrop + horizontal flip of a batch (differentiable in x)."
-    B, _, H, W = x.shape; n = 1 if per_batch else B
-    boxes = sample_rrc(n, H, W, scale, ratio, generator).expand(B, 4)
-    return flip(crop_resize(x, boxes, size or H), (torch.rand(n, generator=generator) < 0.5).expand(B))
 
-def jitter(x, max_shift:int, generator=None):
+def random_resized_crop(
+    x,
+    size=None,
+    scale=(0.08, 1.0),
+    ratio=(3 / 4, 4 / 3),
+    generator=None,
+    per_batch: bool = False,  # one box and one flip for the whole batch (torchvision's transform on a batch tensor)
+):
+    "RandomResizedCrop + horizontal flip of a batch (differentiable in x)."
+    B, _, H, W = x.shape
+    n = 1 if per_batch else B
+    boxes = sample_rrc(n, H, W, scale, ratio, generator).expand(B, 4)
+    return flip(
+        crop_resize(x, boxes, size or H), (torch.rand(n, generator=generator) < 0.5).expand(B)
+    )
+
+
+def jitter(x, max_shift: int, generator=None):
     "Roll the whole batch by one random offset in [-max_shift, max_shift] per axis (SRe2L's jitter)."
-    if max_shift <= 0: return x
+    if max_shift <= 0:
+        return x
     dx, dy = torch.randint(-max_shift, max_shift + 1, (2,), generator=generator).tolist()
     return torch.roll(x, shifts=(dx, dy), dims=(2, 3))
 
 # %% ../../nbs/01b_data.augment.ipynb #75b0d12f
-def cutmix_boxes(lam:torch.Tensor, cx:torch.Tensor, cy:torch.Tensor, size:int)->torch.Tensor:
+def cutmix_boxes(lam: torch.Tensor, cx: torch.Tensor, cy: torch.Tensor, size: int) -> torch.Tensor:
     "Per-image CutMix boxes [n, 4] (x0, y0, x1, y1), side sqrt(1 - lam) * size, centred at (cx, cy) * size (all in [0, 1]), clipped."
-    cut = (1 - lam).sqrt() * size; cx, cy = cx * size, cy * size
-    return torch.stack([(cx - cut / 2).clamp(0, size), (cy - cut / 2).clamp(0, size),
-                        (cx + cut / 2).clamp(0, size), (cy + cut / 2).clamp(0, size)], 1).round().long()
+    cut = (1 - lam).sqrt() * size
+    cx, cy = cx * size, cy * size
+    return (
+        torch.stack(
+            [
+                (cx - cut / 2).clamp(0, size),
+                (cy - cut / 2).clamp(0, size),
+                (cx + cut / 2).clamp(0, size),
+                (cy + cut / 2).clamp(0, size),
+            ],
+            1,
+        )
+        .round()
+        .long()
+    )
 
-def cutmix(a:torch.Tensor, b:torch.Tensor, boxes:torch.Tensor, on:torch.Tensor|None=None)->tuple[torch.Tensor, torch.Tensor]:
+
+def cutmix(
+    a: torch.Tensor, b: torch.Tensor, boxes: torch.Tensor, on: torch.Tensor | None = None
+) -> tuple[torch.Tensor, torch.Tensor]:
     "Paste box i of b[i] into a[i] (where on[i]); returns the mixed batch and lam, the fraction of a kept, per image."
     H, W = a.shape[-2:]
-    yy = torch.arange(H, device=a.device).view(1, H, 1); xx = torch.arange(W, device=a.device).view(1, 1, W)
+    yy = torch.arange(H, device=a.device).view(1, H, 1)
+    xx = torch.arange(W, device=a.device).view(1, 1, W)
     bx = boxes.to(a.device)[:, :, None, None]
     m = (yy >= bx[:, 1]) & (yy < bx[:, 3]) & (xx >= bx[:, 0]) & (xx < bx[:, 2])
-    if on is not None: m = m & on.to(a.device).view(-1, 1, 1)
+    if on is not None:
+        m = m & on.to(a.device).view(-1, 1, 1)
     return torch.where(m[:, None], b, a), 1 - m.flatten(1).float().mean(1)
 
-def shuffle_patches(x, f:int, generator=None,
-                    perm:torch.Tensor|None=None, # [B, f*f] cell order per image; drawn from `generator` when None
-                   ):
+
+def shuffle_patches(
+    x,
+    f: int,
+    generator=None,
+    perm: torch.Tensor
+    | None = None,  # [B, f*f] cell order per image; drawn from `generator` when None
+):
     "Cut each image into an f x f grid and permute the cells (one permutation per image)."
-    if f <= 1: return x
-    B, C, H, W = x.shape; h, w = H // f, W // f
-    p = x[:, :, :h * f, :w * f].reshape(B, C, f, h, f, w).permute(0, 2, 4, 1, 3, 5).reshape(B, f * f, C, h, w)
-    if perm is None: perm = torch.argsort(torch.rand(B, f * f, generator=generator), 1)
+    if f <= 1:
+        return x
+    B, C, H, W = x.shape
+    h, w = H // f, W // f
+    p = (
+        x[:, :, : h * f, : w * f]
+        .reshape(B, C, f, h, f, w)
+        .permute(0, 2, 4, 1, 3, 5)
+        .reshape(B, f * f, C, h, w)
+    )
+    if perm is None:
+        perm = torch.argsort(torch.rand(B, f * f, generator=generator), 1)
     p = p[torch.arange(B)[:, None], perm]
     out = p.reshape(B, f, f, C, h, w).permute(0, 3, 1, 4, 2, 5).reshape(B, C, h * f, w * f)
     return F.interpolate(out, size=(H, W)) if (h * f, w * f) != (H, W) else out

@@ -15,82 +15,130 @@ __all__ = ['ImageData', 'Normalize', 'batches', 'check_classes']
 @dataclass
 class ImageData:
     "An in-memory image classification set: uint8 images [N,3,S,S], labels [N], class names in order."
-    images: torch.Tensor               # uint8 [N, 3, S, S]
-    labels: torch.Tensor               # int64 [N]
-    classes: list                      # class names; index = label
+
+    images: torch.Tensor  # uint8 [N, 3, S, S]
+    labels: torch.Tensor  # int64 [N]
+    classes: list  # class names; index = label
     name: str = ''
-    masks: torch.Tensor|None = None    # bool [N, P, S, S] part masks (procedural data only)
-    mask_names: list|None = None       # names of the P masks
+    masks: torch.Tensor | None = None  # bool [N, P, S, S] part masks (procedural data only)
+    mask_names: list | None = None  # names of the P masks
+
     def __post_init__(self):
         x, y = self.images, self.labels
         if x.dtype != torch.uint8 or x.ndim != 4 or x.shape[1] != 3:
-            raise DataError(f"{self.name or 'ImageData'}: images must be uint8 [N, 3, H, W], got {x.dtype} {tuple(x.shape)}.")
-        if y.shape != (x.shape[0],): raise DataError(f"{self.name}: {x.shape[0]} images but labels of shape {tuple(y.shape)}.")
+            raise DataError(
+                f"{self.name or 'ImageData'}: images must be uint8 [N, 3, H, W], got {x.dtype} {tuple(x.shape)}."
+            )
+        if y.shape != (x.shape[0],):
+            raise DataError(
+                f"{self.name}: {x.shape[0]} images but labels of shape {tuple(y.shape)}."
+            )
         self.labels = y = y.long()
         if len(y) and (y.min() < 0 or y.max() >= len(self.classes)):
-            raise DataError(f"{self.name}: labels outside 0..{len(self.classes)-1} for {len(self.classes)} classes.")
+            raise DataError(
+                f"{self.name}: labels outside 0..{len(self.classes) - 1} for {len(self.classes)} classes."
+            )
         self.classes = list(self.classes)
 
-    def __len__(self): return len(self.labels)
+    def __len__(self):
+        return len(self.labels)
+
     @property
-    def size(self)->int: return self.images.shape[-1]
+    def size(self) -> int:
+        return self.images.shape[-1]
+
     @property
-    def num_classes(self)->int: return len(self.classes)
-    def counts(self)->torch.Tensor: return torch.bincount(self.labels, minlength=self.num_classes)
+    def num_classes(self) -> int:
+        return len(self.classes)
+
+    def counts(self) -> torch.Tensor:
+        return torch.bincount(self.labels, minlength=self.num_classes)
 
     def check_nonempty(self):
         "Raise `DataError` naming every class without images."
         empty = [self.classes[i] for i, n in enumerate(self.counts().tolist()) if n == 0]
-        if empty: raise DataError(f"{self.name}: classes without images: {empty}. Add images or drop these classes (classes=...).")
+        if empty:
+            raise DataError(
+                f"{self.name}: classes without images: {empty}. Add images or drop these classes (classes=...)."
+            )
         return self
 
-    def subset(self, idx)->ImageData:
+    def subset(self, idx) -> ImageData:
         "The images at `idx` (a tensor or list of indices), same classes."
         idx = torch.as_tensor(idx, dtype=torch.long)
-        return ImageData(self.images[idx], self.labels[idx], self.classes, self.name,
-                         None if self.masks is None else self.masks[idx], self.mask_names)
+        return ImageData(
+            self.images[idx],
+            self.labels[idx],
+            self.classes,
+            self.name,
+            None if self.masks is None else self.masks[idx],
+            self.mask_names,
+        )
 
-    def indices_of(self, c:int)->torch.Tensor: return (self.labels == c).nonzero().flatten()
+    def indices_of(self, c: int) -> torch.Tensor:
+        return (self.labels == c).nonzero().flatten()
 
-    def mean_std(self)->tuple[list, list]:
+    def mean_std(self) -> tuple[list, list]:
         "Per-channel mean and std of the images in [0, 1] (computed in chunks)."
         s, s2, n = torch.zeros(3, dtype=torch.float64), torch.zeros(3, dtype=torch.float64), 0
         for i in range(0, len(self), 4096):
-            x = self.images[i:i+4096].double() / 255
-            s += x.sum((0, 2, 3)); s2 += (x**2).sum((0, 2, 3)); n += x.numel() // 3
-        m = s / n; sd = (s2 / n - m**2).clamp_min(1e-12).sqrt()
+            x = self.images[i : i + 4096].double() / 255
+            s += x.sum((0, 2, 3))
+            s2 += (x**2).sum((0, 2, 3))
+            n += x.numel() // 3
+        m = s / n
+        sd = (s2 / n - m**2).clamp_min(1e-12).sqrt()
         return [round(v, 4) for v in m.tolist()], [round(v, 4) for v in sd.tolist()]
 
 # %% ../../nbs/00a_data.core.ipynb #0c5678d4
 class Normalize(torch.nn.Module):
     "Map uint8 or [0,1] images to normalised floats with per-channel mean/std; `denorm` inverts."
+
     def __init__(self, mean, std):
         super().__init__()
         self.register_buffer('mean', torch.tensor(mean, dtype=torch.float32).view(1, 3, 1, 1))
         self.register_buffer('std', torch.tensor(std, dtype=torch.float32).view(1, 3, 1, 1))
+
     def forward(self, x):
-        if x.dtype == torch.uint8: x = x.float() / 255
+        if x.dtype == torch.uint8:
+            x = x.float() / 255
         return (x - self.mean.to(x.device)) / self.std.to(x.device)
-    def denorm(self, x): return (x * self.std.to(x.device) + self.mean.to(x.device)).clamp(0, 1)
+
+    def denorm(self, x):
+        return (x * self.std.to(x.device) + self.mean.to(x.device)).clamp(0, 1)
+
     def bounds(self):
         "Lowest and highest normalised value per channel (pixels 0 and 1), shape [1,3,1,1]."
         return (0 - self.mean) / self.std, (1 - self.mean) / self.std
 
 # %% ../../nbs/00a_data.core.ipynb #e6b28cb2
-def batches(n:int, bs:int, shuffle:bool=False, generator:torch.Generator|None=None, drop_last:bool=False):
+def batches(
+    n: int,
+    bs: int,
+    shuffle: bool = False,
+    generator: torch.Generator | None = None,
+    drop_last: bool = False,
+):
     "Yield index tensors of size `bs` covering range(n)."
     idx = torch.randperm(n, generator=generator) if shuffle else torch.arange(n)
     stop = n - (n % bs) if drop_last and n >= bs else n
-    for i in range(0, stop, bs): yield idx[i:i+bs]
+    for i in range(0, stop, bs):
+        yield idx[i : i + bs]
 
-def check_classes(expected:list, got:list, what:str='dataset', ref:str='teacher'):
+
+def check_classes(expected: list, got: list, what: str = 'dataset', ref: str = 'teacher'):
     "Raise `ClassMismatchError` unless two class lists are equal in content and order."
     expected, got = list(expected), list(got)
-    if expected == got: return
+    if expected == got:
+        return
     if sorted(map(str, expected)) == sorted(map(str, got)):
-        raise ClassMismatchError(f"The {what} has the same classes as the {ref} but in another order "
-                                 f"({got[:3]}... vs {expected[:3]}...): reorder with classes={expected!r}.")
+        raise ClassMismatchError(
+            f"The {what} has the same classes as the {ref} but in another order "
+            f"({got[:3]}... vs {expected[:3]}...): reorder with classes={expected!r}."
+        )
     miss, extra = [c for c in expected if c not in got], [c for c in got if c not in expected]
-    raise ClassMismatchError(f"The {what}'s classes differ from the {ref}'s: {len(got)} vs {len(expected)} classes; "
-                             f"missing {miss[:5]}, unexpected {extra[:5]}. Use the {ref} trained on this {what}, "
-                             f"or select the same classes.")
+    raise ClassMismatchError(
+        f"The {what}'s classes differ from the {ref}'s: {len(got)} vs {len(expected)} classes; "
+        f"missing {miss[:5]}, unexpected {extra[:5]}. Use the {ref} trained on this {what}, "
+        f"or select the same classes."
+    )

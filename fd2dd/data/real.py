@@ -19,154 +19,264 @@ __all__ = ['IMG_EXTS', 'DATASETS', 'register_dataset', 'decode_image', 'cache_di
 IMG_EXTS = ('.jpg', '.jpeg', '.png', '.bmp', '.webp', '.tif', '.tiff')
 DATASETS = {}
 
+
 def register_dataset(name):
     "Decorator adding a loader `f(root, split, size, **kw) -> (files_or_images, labels, classes)` to the registry."
-    def deco(f): DATASETS[name] = f; return f
+
+    def deco(f):
+        DATASETS[name] = f
+        return f
+
     return deco
+
 
 def _to_rgb(im):
     "RGB of any PIL mode; 16-bit and float greyscale are rescaled (PIL's own `convert` clips them to white)."
     if im.mode.startswith('I;16') or im.mode in ('I', 'F'):
         a = np.asarray(im, dtype=np.float32)
-        if im.mode.startswith('I;16') or (im.mode == 'I' and a.max() > 255): a = a / 257.0       # 0..65535 -> 0..255
-        elif im.mode == 'F' and a.max() <= 1.0: a = a * 255.0                                    # float in [0, 1]
+        if im.mode.startswith('I;16') or (im.mode == 'I' and a.max() > 255):
+            a = a / 257.0  # 0..65535 -> 0..255
+        elif im.mode == 'F' and a.max() <= 1.0:
+            a = a * 255.0  # float in [0, 1]
         im = Image.fromarray(np.clip(a, 0, 255).round().astype(np.uint8))
     return im.convert('RGB')
 
-def decode_image(path, size:int|None)->torch.Tensor:
+
+def decode_image(path, size: int | None) -> torch.Tensor:
     "Decode `path` to uint8 [3, size, size] RGB (`size=None` keeps the file's size); raises `DataError` naming the file if it is corrupt."
     try:
         with Image.open(path) as im:
             im = _to_rgb(im)
-            if size is not None: im = im.resize((size, size), Image.BICUBIC)
+            if size is not None:
+                im = im.resize((size, size), Image.BICUBIC)
             return torch.from_numpy(np.asarray(im).copy()).permute(2, 0, 1)
-    except Image.DecompressionBombError as e:                     # PIL refuses images above Image.MAX_IMAGE_PIXELS
-        raise DataError(f"Image {path} is too large to decode safely ({e}). Downscale it, or raise PIL.Image.MAX_IMAGE_PIXELS "
-                        "if you trust the file, or skip such files with skip_corrupt=True (on the command line: --set data.skip_corrupt=true).") from e
+    except Image.DecompressionBombError as e:  # PIL refuses images above Image.MAX_IMAGE_PIXELS
+        raise DataError(
+            f"Image {path} is too large to decode safely ({e}). Downscale it, or raise PIL.Image.MAX_IMAGE_PIXELS "
+            "if you trust the file, or skip such files with skip_corrupt=True (on the command line: --set data.skip_corrupt=true)."
+        ) from e
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as e:
-        raise DataError(f"Cannot decode image {path}: {e}. Remove or replace the file, or skip such files with skip_corrupt=True (on the command line: --set data.skip_corrupt=true).") from e
+        raise DataError(
+            f"Cannot decode image {path}: {e}. Remove or replace the file, or skip such files with skip_corrupt=True (on the command line: --set data.skip_corrupt=true)."
+        ) from e
 
 # %% ../../nbs/01a_data.real.ipynb #f14cb987
-def _split_dir(root:Path, split:str)->Path:
-    if not root.exists(): raise DataError(f"Dataset root {root} does not exist: check --root.")
+def _split_dir(root: Path, split: str) -> Path:
+    if not root.exists():
+        raise DataError(f"Dataset root {root} does not exist: check --root.")
     cands = [split] + (['val', 'valid', 'validation'] if split == 'test' else [])
     for c in cands:
-        if (root/c).is_dir(): return root/c
+        if (root / c).is_dir():
+            return root / c
     have = sorted(p.name for p in root.iterdir() if p.is_dir())
-    raise DataError(f"{root} has no '{split}' folder (found {have}); an ImageFolder root needs {root}/train and {root}/test (or val).")
+    raise DataError(
+        f"{root} has no '{split}' folder (found {have}); an ImageFolder root needs {root}/train and {root}/test (or val)."
+    )
+
 
 @register_dataset('imagefolder')
 def _imagefolder(root, split, skip_corrupt=False, **kw):
     d = _split_dir(Path(root), split)
     classes = sorted(p.name for p in d.iterdir() if p.is_dir())
-    if not classes: raise DataError(f"{d} holds no class folders: expected {d}/<class>/<image>.")
+    if not classes:
+        raise DataError(f"{d} holds no class folders: expected {d}/<class>/<image>.")
     files, labels = [], []
     for i, c in enumerate(classes):
-        fs = sorted(p for p in (d/c).iterdir() if p.suffix.lower() in IMG_EXTS)
-        bad = [p for p in fs if not p.is_file()]   # a dangling or looping symlink, or a folder named like an image
+        fs = sorted(p for p in (d / c).iterdir() if p.suffix.lower() in IMG_EXTS)
+        bad = [
+            p for p in fs if not p.is_file()
+        ]  # a dangling or looping symlink, or a folder named like an image
         if bad and not skip_corrupt:
-            raise DataError(f"{bad[0]} is not a readable file (a broken or looping symlink?): fix or remove it, "
-                            f"or set data.skip_corrupt=true to skip it ({len(bad)} such entries in {d/c}).")
-        for p in bad: warnings.warn(f"skipping {p}: not a readable file (a broken or looping symlink?)")
+            raise DataError(
+                f"{bad[0]} is not a readable file (a broken or looping symlink?): fix or remove it, "
+                f"or set data.skip_corrupt=true to skip it ({len(bad)} such entries in {d / c})."
+            )
+        for p in bad:
+            warnings.warn(f"skipping {p}: not a readable file (a broken or looping symlink?)")
         fs = [p for p in fs if p not in bad]
-        if not fs: raise DataError(f"Class folder {d/c} holds no images ({', '.join(IMG_EXTS)}): add images or remove the folder.")
-        files += fs; labels += [i] * len(fs)
+        if not fs:
+            raise DataError(
+                f"Class folder {d / c} holds no images ({', '.join(IMG_EXTS)}): add images or remove the folder."
+            )
+        files += fs
+        labels += [i] * len(fs)
     return files, labels, classes
+
 
 @register_dataset('cub200')
 def _cub(root, split, **kw):
     root = Path(root)
-    if (root/'CUB_200_2011').is_dir(): root = root/'CUB_200_2011'
+    if (root / 'CUB_200_2011').is_dir():
+        root = root / 'CUB_200_2011'
     need = ['images.txt', 'image_class_labels.txt', 'train_test_split.txt', 'classes.txt']
-    miss = [n for n in need if not (root/n).exists()]
-    if miss: raise DataError(f"{root} is not a CUB-200-2011 folder: missing {miss}. Point --root at the extracted CUB_200_2011 folder.")
-    rd = lambda n: dict(l.split(maxsplit=1) for l in (root/n).read_text().splitlines() if l.strip())
-    imgs, lab, tt, cls = rd('images.txt'), rd('image_class_labels.txt'), rd('train_test_split.txt'), rd('classes.txt')
+    miss = [n for n in need if not (root / n).exists()]
+    if miss:
+        raise DataError(
+            f"{root} is not a CUB-200-2011 folder: missing {miss}. Point --root at the extracted CUB_200_2011 folder."
+        )
+    rd = lambda n: dict(
+        l.split(maxsplit=1) for l in (root / n).read_text().splitlines() if l.strip()
+    )
+    imgs, lab, tt, cls = (
+        rd('images.txt'),
+        rd('image_class_labels.txt'),
+        rd('train_test_split.txt'),
+        rd('classes.txt'),
+    )
     classes = [cls[k] for k in sorted(cls, key=int)]
     want = '1' if split == 'train' else '0'
     ids = [k for k in sorted(imgs, key=int) if tt[k].strip() == want]
-    return [root/'images'/imgs[k].strip() for k in ids], [int(lab[k]) - 1 for k in ids], classes
+    return [root / 'images' / imgs[k].strip() for k in ids], [int(lab[k]) - 1 for k in ids], classes
 
 # %% ../../nbs/01a_data.real.ipynb #805ca3af
 def _tv(cls_name, split_map, **fixed):
     def f(root, split, download=False, **kw):
         import torchvision.datasets as tvd
-        if root is None: raise DataError(f"{cls_name} needs --root (a folder holding or receiving the data).")
+
+        if root is None:
+            raise DataError(f"{cls_name} needs --root (a folder holding or receiving the data).")
         ds_cls = getattr(tvd, cls_name)
-        try: ds = ds_cls(root, download=download, **split_map(split), **fixed)
+        try:
+            ds = ds_cls(root, download=download, **split_map(split), **fixed)
         except RuntimeError as e:
-            raise DataError(f"{cls_name} not found under {root} ({e}). Download it there or pass download=True when online.") from e
-        classes = list(getattr(ds, 'classes', [])) or [str(i) for i in range(max(int(t) for _, t in ds) + 1)]
+            raise DataError(
+                f"{cls_name} not found under {root} ({e}). Download it there or pass download=True when online."
+            ) from e
+        classes = list(getattr(ds, 'classes', [])) or [
+            str(i) for i in range(max(int(t) for _, t in ds) + 1)
+        ]
         return ds, None, classes
+
     return f
+
 
 for _n, _c, _m, _fx in [
     ('cifar10', 'CIFAR10', lambda s: {'train': s == 'train'}, {}),
     ('cifar100', 'CIFAR100', lambda s: {'train': s == 'train'}, {}),
     ('fashion_mnist', 'FashionMNIST', lambda s: {'train': s == 'train'}, {}),
     ('flowers102', 'Flowers102', lambda s: {'split': s}, {}),
-    ('fgvc_aircraft', 'FGVCAircraft', lambda s: {'split': 'trainval' if s == 'train' else s}, {'annotation_level': 'variant'}),
+    (
+        'fgvc_aircraft',
+        'FGVCAircraft',
+        lambda s: {'split': 'trainval' if s == 'train' else s},
+        {'annotation_level': 'variant'},
+    ),
     ('stanford_cars', 'StanfordCars', lambda s: {'split': s}, {}),
     ('oxford_pets', 'OxfordIIITPet', lambda s: {'split': 'trainval' if s == 'train' else s}, {}),
-]: register_dataset(_n)(_tv(_c, _m, **_fx))
+]:
+    register_dataset(_n)(_tv(_c, _m, **_fx))
 
 # %% ../../nbs/01a_data.real.ipynb #faa34cec
-def cache_dir()->Path:
+def cache_dir() -> Path:
     "Where resized datasets are cached: `FD2DD_CACHE`, else ~/.cache/fd2dd."
-    return Path(os.environ.get('FD2DD_CACHE', Path.home()/'.cache'/'fd2dd'))
+    return Path(os.environ.get('FD2DD_CACHE', Path.home() / '.cache' / 'fd2dd'))
+
 
 def _decode_all(files, size, skip_corrupt):
     def one(p):
-        try: return decode_image(p, size)
+        try:
+            return decode_image(p, size)
         except DataError as e:
-            if not skip_corrupt: raise
-            warnings.warn(f"skipping {p}: {e.__cause__}"); return None
+            if not skip_corrupt:
+                raise
+            warnings.warn(f"skipping {p}: {e.__cause__}")
+            return None
+
     with ThreadPoolExecutor(max(1, min(4, os.cpu_count() or 1))) as ex:
         return list(progress(ex.map(one, files), total=len(files), desc='decode'))
 
-def load_dataset(name:str, root=None, split:str='train', size:int=64,
-                 classes:list|None=None,   # subset of class names, in the order to use
-                 per_class:int|None=None,  # keep at most this many images per class (first in sorted order)
-                 skip_corrupt:bool=False,  # skip undecodable images with a warning instead of failing
-                 cache:bool=True, download:bool=False, **kw)->ImageData:
+
+def load_dataset(
+    name: str,
+    root=None,
+    split: str = 'train',
+    size: int = 64,
+    classes: list | None = None,  # subset of class names, in the order to use
+    per_class: int | None = None,  # keep at most this many images per class (first in sorted order)
+    skip_corrupt: bool = False,  # skip undecodable images with a warning instead of failing
+    cache: bool = True,
+    download: bool = False,
+    **kw,
+) -> ImageData:
     "Load dataset `name` (see `DATASETS`) as an `ImageData` resized to `size`, cached."
     if name == 'synthbirds':
         from fd2dd.data.synth import SynthBirds
+
         d = SynthBirds(size=size, **kw).data(split)
         return _select(d, classes, per_class, name)
-    if name not in DATASETS: raise ConfigError(f"Unknown dataset {name!r}; valid: {', '.join(['synthbirds'] + sorted(DATASETS))}.")
-    if name == 'imagefolder' and root is None: raise DataError("The imagefolder dataset needs a root folder (--root PATH).")
-    src, labels, all_classes = DATASETS[name](root, split, download=download, skip_corrupt=skip_corrupt)
-    key = hashlib.sha1(repr((name, str(Path(root).resolve()) if root else None, split, size, skip_corrupt,
-                             [(str(f), f.stat().st_mtime_ns) for f in src] if labels is not None else len(src))).encode()).hexdigest()[:16]
-    cp = cache_dir()/f'{name}-{split}-{size}-{key}.pt'
+    if name not in DATASETS:
+        raise ConfigError(
+            f"Unknown dataset {name!r}; valid: {', '.join(['synthbirds'] + sorted(DATASETS))}."
+        )
+    if name == 'imagefolder' and root is None:
+        raise DataError("The imagefolder dataset needs a root folder (--root PATH).")
+    src, labels, all_classes = DATASETS[name](
+        root, split, download=download, skip_corrupt=skip_corrupt
+    )
+    key = hashlib.sha1(
+        repr(
+            (
+                name,
+                str(Path(root).resolve()) if root else None,
+                split,
+                size,
+                skip_corrupt,
+                [(str(f), f.stat().st_mtime_ns) for f in src] if labels is not None else len(src),
+            )
+        ).encode()
+    ).hexdigest()[:16]
+    cp = cache_dir() / f'{name}-{split}-{size}-{key}.pt'
     if cache and cp.exists():
         try:
             blob = torch.load(cp, weights_only=True)
             cached = ImageData(blob['images'], blob['labels'], blob['classes'], f'{name}-{split}')
-        except Exception: warnings.warn(f"ignoring unreadable cache {cp} (it will be rebuilt)"); cached = None
-        if cached is not None: return _select(cached, classes, per_class, name)
-    if labels is None:   # a torchvision dataset: (PIL image, target) pairs
+        except Exception:
+            warnings.warn(f"ignoring unreadable cache {cp} (it will be rebuilt)")
+            cached = None
+        if cached is not None:
+            return _select(cached, classes, per_class, name)
+    if labels is None:  # a torchvision dataset: (PIL image, target) pairs
         xs, ys = [], []
         for im, t in progress(src, total=len(src), desc=f'{name} {split}'):
-            xs.append(torch.from_numpy(__import__('numpy').asarray(im.convert('RGB').resize((size, size), Image.BICUBIC)).copy()).permute(2, 0, 1)); ys.append(int(t))
+            xs.append(
+                torch.from_numpy(
+                    __import__('numpy')
+                    .asarray(im.convert('RGB').resize((size, size), Image.BICUBIC))
+                    .copy()
+                ).permute(2, 0, 1)
+            )
+            ys.append(int(t))
     else:
-        xs = _decode_all(src, size, skip_corrupt); keep = [i for i, x in enumerate(xs) if x is not None]
+        xs = _decode_all(src, size, skip_corrupt)
+        keep = [i for i, x in enumerate(xs) if x is not None]
         xs, ys = [xs[i] for i in keep], [labels[i] for i in keep]
-    if not xs: raise DataError(f"{name} {split} under {root}: no images could be read.")
+    if not xs:
+        raise DataError(f"{name} {split} under {root}: no images could be read.")
     d = ImageData(torch.stack(xs), torch.tensor(ys), all_classes, f'{name}-{split}')
-    if cache: save_torch({'images': d.images, 'labels': d.labels, 'classes': d.classes}, cp)
+    if cache:
+        save_torch({'images': d.images, 'labels': d.labels, 'classes': d.classes}, cp)
     return _select(d, classes, per_class, name)
 
-def _select(d:ImageData, classes, per_class, name)->ImageData:
+
+def _select(d: ImageData, classes, per_class, name) -> ImageData:
     if classes is not None:
         unknown = [c for c in classes if c not in d.classes]
-        if unknown: raise DataError(f"{name}: unknown classes {unknown}; valid classes include {d.classes[:8]}...")
+        if unknown:
+            raise DataError(
+                f"{name}: unknown classes {unknown}; valid classes include {d.classes[:8]}..."
+            )
         old = [d.classes.index(c) for c in classes]
         idx = torch.cat([d.indices_of(o) for o in old])
-        remap = torch.full((d.num_classes,), -1, dtype=torch.long); remap[old] = torch.arange(len(old))
-        d = ImageData(d.images[idx], remap[d.labels[idx]], list(classes), d.name,
-                      None if d.masks is None else d.masks[idx], d.mask_names)
+        remap = torch.full((d.num_classes,), -1, dtype=torch.long)
+        remap[old] = torch.arange(len(old))
+        d = ImageData(
+            d.images[idx],
+            remap[d.labels[idx]],
+            list(classes),
+            d.name,
+            None if d.masks is None else d.masks[idx],
+            d.mask_names,
+        )
     if per_class is not None:
         d = d.subset(torch.cat([d.indices_of(c)[:per_class] for c in range(d.num_classes)]))
     return d.check_nonempty()

@@ -26,17 +26,33 @@ ATTRS = {  # attribute: values
     'eyering': ['no', 'yes'],
     'tail': ['round', 'long', 'forked'],
 }
-ATTR_PART = {'beak_color': 'beak', 'beak_len': 'beak', 'wingbars': 'wingbar', 'crown': 'crown', 'eyering': 'eye', 'tail': 'tail'}
+ATTR_PART = {
+    'beak_color': 'beak',
+    'beak_len': 'beak',
+    'wingbars': 'wingbar',
+    'crown': 'crown',
+    'eyering': 'eye',
+    'tail': 'tail',
+}
 PARTS = ['body', 'head', 'wing', 'tail', 'beak', 'crown', 'eye', 'wingbar']
 MASK_NAMES = PARTS + ['discriminative']
-COLORS = {'black': (0.12, 0.11, 0.1), 'orange': (0.96, 0.55, 0.12), 'yellow': (0.97, 0.88, 0.2),
-          'red': (0.86, 0.12, 0.14), 'blue': (0.18, 0.35, 0.92), 'white': (0.96, 0.96, 0.92)}
+COLORS = {
+    'black': (0.12, 0.11, 0.1),
+    'orange': (0.96, 0.55, 0.12),
+    'yellow': (0.97, 0.88, 0.2),
+    'red': (0.86, 0.12, 0.14),
+    'blue': (0.18, 0.35, 0.92),
+    'white': (0.96, 0.96, 0.92),
+}
 
-def make_classes(num_classes:int, seed:int=0)->np.ndarray:
+
+def make_classes(num_classes: int, seed: int = 0) -> np.ndarray:
     "Attribute codes [K, 6] of `num_classes` classes, each 1-2 attribute changes from an earlier one."
     sizes = [len(v) for v in ATTRS.values()]
     if not 2 <= num_classes <= int(np.prod(sizes)):
-        raise ConfigError(f"synthbirds supports 2..{int(np.prod(sizes))} classes, got {num_classes}.")
+        raise ConfigError(
+            f"synthbirds supports 2..{int(np.prod(sizes))} classes, got {num_classes}."
+        )
     rng = np.random.default_rng([seed, 101])
     codes = [tuple(int(rng.integers(s)) for s in sizes)]
     seen = set(codes)
@@ -44,18 +60,23 @@ def make_classes(num_classes:int, seed:int=0)->np.ndarray:
         base = list(codes[int(rng.integers(len(codes)))])
         for a in rng.choice(len(sizes), size=1 if rng.random() < 0.6 else 2, replace=False):
             base[a] = int((base[a] + rng.integers(1, sizes[a])) % sizes[a])
-        if tuple(base) not in seen: seen.add(tuple(base)); codes.append(tuple(base))
+        if tuple(base) not in seen:
+            seen.add(tuple(base))
+            codes.append(tuple(base))
     return np.array(codes)
 
-def class_name(code)->str:
+
+def class_name(code) -> str:
     v = [ATTRS[k][int(c)] for k, c in zip(ATTRS, code)]
     return f"beak-{v[0]}-{v[1]}_bars{v[2]}_crown-{v[3]}_ring-{v[4]}_tail-{v[5]}"
 
-def discriminative_parts(codes:np.ndarray)->list[list[str]]:
+
+def discriminative_parts(codes: np.ndarray) -> list[list[str]]:
     "Per class, the parts in which it differs from its nearest sibling classes."
     out = []
     for i, c in enumerate(codes):
-        d = (codes != c).sum(1); d[i] = 99
+        d = (codes != c).sum(1)
+        d[i] = 99
         sib = np.nonzero(d == d.min())[0]
         diff = (codes[sib] != c).any(0)
         out.append(sorted({ATTR_PART[a] for a, f in zip(ATTRS, diff) if f}, key=PARTS.index))
@@ -64,34 +85,48 @@ def discriminative_parts(codes:np.ndarray)->list[list[str]]:
 # %% ../../nbs/01_data.synth.ipynb #f7899fa1
 def _ellipse(x, y, cx, cy, a, b, px):
     "Soft coverage of the ellipse ((x-cx)/a)^2+((y-cy)/b)^2<=1; px = object units per pixel [N,1,1]."
-    d = torch.sqrt(((x - cx) / a)**2 + ((y - cy) / b)**2 + 1e-12)
-    return ((1 - d) * min(a, b) / px + 0.5).clamp(0, 1) if isinstance(a, float) and isinstance(b, float) \
-        else ((1 - d) * torch.minimum(torch.as_tensor(a), torch.as_tensor(b)) / px + 0.5).clamp(0, 1)
+    d = torch.sqrt(((x - cx) / a) ** 2 + ((y - cy) / b) ** 2 + 1e-12)
+    return (
+        ((1 - d) * min(a, b) / px + 0.5).clamp(0, 1)
+        if isinstance(a, float) and isinstance(b, float)
+        else ((1 - d) * torch.minimum(torch.as_tensor(a), torch.as_tensor(b)) / px + 0.5).clamp(
+            0, 1
+        )
+    )
+
 
 def _paint(img, alpha, color):
     "Alpha-composite `color` [N,3] over img [N,3,S,S] with coverage alpha [N,S,S]."
-    return img.lerp_(color.view(-1, 3, 1, 1).expand_as(img), alpha.unsqueeze(1))   # in place: img + a (color - img)
+    return img.lerp_(
+        color.view(-1, 3, 1, 1).expand_as(img), alpha.unsqueeze(1)
+    )  # in place: img + a (color - img)
 
 # %% ../../nbs/01_data.synth.ipynb #271ef27f
 @dataclass
 class SynthBirds:
     "Spec of a synthbirds dataset; `render`, `data` and `write` produce its images and masks."
+
     num_classes: int = 10
     size: int = 64
-    n_train: int = 300      # images per class in the train split
-    n_test: int = 50        # images per class in the test split
+    n_train: int = 300  # images per class in the train split
+    n_test: int = 50  # images per class in the test split
     seed: int = 0
-    difficulty: float = 0.25 # 0 = large cues, 1 = tiny cues (cue size scales by 1.6 - 1.2*difficulty)
+    difficulty: float = (
+        0.25  # 0 = large cues, 1 = tiny cues (cue size scales by 1.6 - 1.2*difficulty)
+    )
 
     def __post_init__(self):
-        if self.size < 16: raise ConfigError(f"synthbirds needs size >= 16 px, got {self.size}.")
-        if not 0 <= self.difficulty <= 1: raise ConfigError(f"difficulty must be in [0, 1], got {self.difficulty}.")
+        if self.size < 16:
+            raise ConfigError(f"synthbirds needs size >= 16 px, got {self.size}.")
+        if not 0 <= self.difficulty <= 1:
+            raise ConfigError(f"difficulty must be in [0, 1], got {self.difficulty}.")
         self.codes = make_classes(self.num_classes, self.seed)
         self.classes = [f"{i:03d}_{class_name(c)}" for i, c in enumerate(self.codes)]
         self.disc = discriminative_parts(self.codes)
 
-    def n_split(self, split:str)->int:
-        if split not in ('train', 'test'): raise ConfigError(f"Unknown split {split!r}: use 'train' or 'test'.")
+    def n_split(self, split: str) -> int:
+        if split not in ('train', 'test'):
+            raise ConfigError(f"Unknown split {split!r}: use 'train' or 'test'.")
         return self.n_train if split == 'train' else self.n_test
 
     def _params(self, split, labels, idx):
@@ -103,13 +138,18 @@ class SynthBirds:
             P.append(np.concatenate([r.random(24), r.normal(size=(8 * 8 * 3))]))
         return torch.tensor(np.stack(P), dtype=torch.float32)
 
-    def render(self, split:str, labels, idx)->tuple[torch.Tensor, torch.Tensor]:
+    def render(self, split: str, labels, idx) -> tuple[torch.Tensor, torch.Tensor]:
         "Images uint8 [N,3,S,S] and masks bool [N,len(MASK_NAMES),S,S] of images `idx` of classes `labels`."
-        labels, idx = torch.as_tensor(labels).long().flatten(), torch.as_tensor(idx).long().flatten()
+        labels, idx = (
+            torch.as_tensor(labels).long().flatten(),
+            torch.as_tensor(idx).long().flatten(),
+        )
         N, S = len(labels), self.size
-        R = self._params(split, labels, idx); u = R[:, :24]; tex = R[:, 24:].view(N, 3, 8, 8)
-        code = torch.as_tensor(self.codes)[labels]                      # [N, 6]
-        cs = 1.6 - 1.2 * self.difficulty                                 # cue scale
+        R = self._params(split, labels, idx)
+        u = R[:, :24]
+        tex = R[:, 24:].view(N, 3, 8, 8)
+        code = torch.as_tensor(self.codes)[labels]  # [N, 6]
+        cs = 1.6 - 1.2 * self.difficulty  # cue scale
         # pixel grid in image units (x right, y up), [-1, 1]
         g = (torch.arange(S, dtype=torch.float32) + 0.5) / S * 2 - 1
         Y, X = -g.view(1, S, 1), g.view(1, 1, S)
@@ -121,7 +161,7 @@ class SynthBirds:
         dx, dy = X - tx, Y - ty
         x = (torch.cos(th) * dx + torch.sin(th) * dy) / scale * flip
         y = (-torch.sin(th) * dx + torch.cos(th) * dy) / scale
-        px = (2 / S) / scale                                             # object units per pixel
+        px = (2 / S) / scale  # object units per pixel
         # background: gradient between two colours + blobs + texture
         c1, c2 = u[:, 5:8], u[:, 8:11]
         ang = (u[:, 11] * 2 * math.pi).view(N, 1, 1)
@@ -131,91 +171,152 @@ class SynthBirds:
         for k in range(3):
             bx, by = (u[:, 12 + k] - 0.5) * 2, (u[:, 15 + k] - 0.5) * 2
             rr = 0.15 + 0.3 * u[:, (18 + k)]
-            blob = torch.exp(-((X - bx.view(N, 1, 1))**2 + (Y - by.view(N, 1, 1))**2) / (rr.view(N, 1, 1)**2)) * 0.7
+            blob = (
+                torch.exp(
+                    -((X - bx.view(N, 1, 1)) ** 2 + (Y - by.view(N, 1, 1)) ** 2)
+                    / (rr.view(N, 1, 1) ** 2)
+                )
+                * 0.7
+            )
             img = _paint(img, blob, torch.roll(u[:, 5:11], k + 1, dims=1)[:, :3])
         # body colours (shared distribution across classes)
         fam = torch.tensor([[0.55, 0.42, 0.30], [0.52, 0.52, 0.50], [0.45, 0.50, 0.33]])
-        w = torch.stack([u[:, 21], 1 - u[:, 21], u[:, 22] * 0.5], 1); w = w / w.sum(1, keepdim=True)
+        w = torch.stack([u[:, 21], 1 - u[:, 21], u[:, 22] * 0.5], 1)
+        w = w / w.sum(1, keepdim=True)
         body_c = (w @ fam) * (0.8 + 0.4 * u[:, 23:24])
         masks = torch.zeros(N, len(MASK_NAMES), S, S)
-        def M(name, a): masks[:, PARTS.index(name)] = torch.maximum(masks[:, PARTS.index(name)], a)
+
+        def M(name, a):
+            masks[:, PARTS.index(name)] = torch.maximum(masks[:, PARTS.index(name)], a)
+
         # legs (nuisance, no mask)
-        legs = torch.maximum(_ellipse(x, y, 0.05, -0.33, 0.015, 0.1, px), _ellipse(x, y, -0.07, -0.33, 0.015, 0.1, px))
+        legs = torch.maximum(
+            _ellipse(x, y, 0.05, -0.33, 0.015, 0.1, px),
+            _ellipse(x, y, -0.07, -0.33, 0.015, 0.1, px),
+        )
         img = _paint(img, legs, torch.full((N, 3), 0.2))
         # tail
         tl = code[:, 5].view(N, 1, 1)
-        tail = torch.where(tl == 0, _ellipse(x, y, -0.5, 0.02, 0.17, 0.09, px),
-               torch.where(tl == 1, _ellipse(x, y, -0.62, 0.0, 0.28, 0.06, px),
-                           torch.maximum(_ellipse(x, y - 0.35 * (x + 0.4), -0.6, 0.07, 0.22, 0.04, px),
-                                         _ellipse(x, y + 0.35 * (x + 0.4), -0.6, -0.07, 0.22, 0.04, px))))
-        img = _paint(img, tail, body_c * 0.7); M('tail', tail)
-        body = _ellipse(x, y, 0.0, 0.0, 0.42, 0.26, px); img = _paint(img, body, body_c); M('body', body)
-        wing = _ellipse(x, y, -0.06, 0.04, 0.30, 0.13, px); img = _paint(img, wing, body_c * 0.78); M('wing', wing)
+        tail = torch.where(
+            tl == 0,
+            _ellipse(x, y, -0.5, 0.02, 0.17, 0.09, px),
+            torch.where(
+                tl == 1,
+                _ellipse(x, y, -0.62, 0.0, 0.28, 0.06, px),
+                torch.maximum(
+                    _ellipse(x, y - 0.35 * (x + 0.4), -0.6, 0.07, 0.22, 0.04, px),
+                    _ellipse(x, y + 0.35 * (x + 0.4), -0.6, -0.07, 0.22, 0.04, px),
+                ),
+            ),
+        )
+        img = _paint(img, tail, body_c * 0.7)
+        M('tail', tail)
+        body = _ellipse(x, y, 0.0, 0.0, 0.42, 0.26, px)
+        img = _paint(img, body, body_c)
+        M('body', body)
+        wing = _ellipse(x, y, -0.06, 0.04, 0.30, 0.13, px)
+        img = _paint(img, wing, body_c * 0.78)
+        M('wing', wing)
         # wing bars: region is where bars can be; 1 bar at x=-0.06, 2 bars at x=0.0 and -0.13
         bw = 0.03 * cs
         region = wing * ((0.13 - (x + 0.065).abs()) / px + 0.5).clamp(0, 1)
         bar1 = wing * ((bw - (x + 0.06).abs()) / px + 0.5).clamp(0, 1)
-        bar2 = wing * torch.maximum(((bw - x.abs()) / px + 0.5).clamp(0, 1), ((bw - (x + 0.13).abs()) / px + 0.5).clamp(0, 1))
+        bar2 = wing * torch.maximum(
+            ((bw - x.abs()) / px + 0.5).clamp(0, 1),
+            ((bw - (x + 0.13).abs()) / px + 0.5).clamp(0, 1),
+        )
         nb = code[:, 2].view(N, 1, 1)
         bars = torch.where(nb == 1, bar1, torch.where(nb == 2, bar2, torch.zeros_like(bar1)))
-        img = _paint(img, bars, torch.tensor(COLORS['white']).expand(N, 3)); M('wingbar', region)
-        head = _ellipse(x, y, 0.40, 0.20, 0.16, 0.16, px); img = _paint(img, head, body_c * 1.05); M('head', head)
+        img = _paint(img, bars, torch.tensor(COLORS['white']).expand(N, 3))
+        M('wingbar', region)
+        head = _ellipse(x, y, 0.40, 0.20, 0.16, 0.16, px)
+        img = _paint(img, head, body_c * 1.05)
+        M('head', head)
         # crown patch
         cols = torch.tensor([COLORS[k] for k in ('black', 'red', 'yellow', 'blue')])
-        crown = _ellipse(x, y, 0.38, 0.325, 0.10 * cs, 0.045 * cs, px) * head.clamp(0, 1).gt(0).float()
+        crown = (
+            _ellipse(x, y, 0.38, 0.325, 0.10 * cs, 0.045 * cs, px) * head.clamp(0, 1).gt(0).float()
+        )
         cc = code[:, 3]
-        img = _paint(img, crown * (cc > 0).float().view(N, 1, 1), cols[cc]); M('crown', crown)
+        img = _paint(img, crown * (cc > 0).float().view(N, 1, 1), cols[cc])
+        M('crown', crown)
         # beak: tapered wedge from the head's edge
         L = torch.where(code[:, 1] == 0, 0.09 * cs, 0.19 * cs).view(N, 1, 1)
-        f = ((x - 0.53) / L)
+        f = (x - 0.53) / L
         half = 0.045 * cs * (1 - f).clamp(0, 1)
-        beak = torch.minimum(((half - (y - 0.19).abs()) / px + 0.5).clamp(0, 1),
-                             torch.minimum((f * L / px + 0.5).clamp(0, 1), ((1 - f) * L / px + 0.5).clamp(0, 1)))
+        beak = torch.minimum(
+            ((half - (y - 0.19).abs()) / px + 0.5).clamp(0, 1),
+            torch.minimum((f * L / px + 0.5).clamp(0, 1), ((1 - f) * L / px + 0.5).clamp(0, 1)),
+        )
         bcols = torch.tensor([COLORS[k] for k in ATTRS['beak_color']])
-        img = _paint(img, beak, bcols[code[:, 0]]); M('beak', beak)
+        img = _paint(img, beak, bcols[code[:, 0]])
+        M('beak', beak)
         # eye with optional ring
         ring_r = 0.028 + 0.022 * cs
-        ring = _ellipse(x, y, 0.45, 0.24, ring_r, ring_r, px) * (code[:, 4] == 1).float().view(N, 1, 1)
+        ring = _ellipse(x, y, 0.45, 0.24, ring_r, ring_r, px) * (code[:, 4] == 1).float().view(
+            N, 1, 1
+        )
         img = _paint(img, ring, torch.tensor(COLORS['white']).expand(N, 3))
-        eye = _ellipse(x, y, 0.45, 0.24, 0.028, 0.028, px); img = _paint(img, eye, torch.full((N, 3), 0.05))
+        eye = _ellipse(x, y, 0.45, 0.24, 0.028, 0.028, px)
+        img = _paint(img, eye, torch.full((N, 3), 0.05))
         M('eye', _ellipse(x, y, 0.45, 0.24, ring_r + 0.01, ring_r + 0.01, px))
         # lighting and noise
         lang = (u[:, 19] * 2 * math.pi).view(N, 1, 1)
-        light = (0.75 + 0.45 * u[:, 20]).view(N, 1, 1) * (1 + 0.2 * (torch.cos(lang) * X + torch.sin(lang) * Y))
-        img = img * light.unsqueeze(1) + 0.02 * tex[:, :, :1, :1].expand(N, 3, S, S).roll(1, 1) * torch.randn(
-            S, S, generator=make_generator(self.seed + 17)).view(1, 1, S, S)
+        light = (0.75 + 0.45 * u[:, 20]).view(N, 1, 1) * (
+            1 + 0.2 * (torch.cos(lang) * X + torch.sin(lang) * Y)
+        )
+        img = img * light.unsqueeze(1) + 0.02 * tex[:, :, :1, :1].expand(N, 3, S, S).roll(
+            1, 1
+        ) * torch.randn(S, S, generator=make_generator(self.seed + 17)).view(1, 1, S, S)
         # discriminative mask = union of the class's discriminative parts
         dis = torch.zeros(self.num_classes, len(PARTS), dtype=torch.bool)
-        for k, ps in enumerate(self.disc): dis[k, [PARTS.index(p) for p in ps]] = True
+        for k, ps in enumerate(self.disc):
+            dis[k, [PARTS.index(p) for p in ps]] = True
         masks[:, -1] = (masks[:, :-1] * dis[labels].float().view(N, -1, 1, 1)).amax(1)
         return (img.clamp(0, 1) * 255).round().to(torch.uint8), masks > 0.5
 
-    def data(self, split:str='train', chunk:int=64)->ImageData:
+    def data(self, split: str = 'train', chunk: int = 64) -> ImageData:
         "The whole split rendered in memory, class-major order (class 0 images first)."
         n = self.n_split(split)
         labels = torch.arange(self.num_classes).repeat_interleave(n)
         idx = torch.arange(n).repeat(self.num_classes)
         xs, ms = [], []
         for i in progress(range(0, len(labels), chunk), desc=f'synthbirds {split}'):
-            x, m = self.render(split, labels[i:i+chunk], idx[i:i+chunk]); xs.append(x); ms.append(m)
-        return ImageData(torch.cat(xs), labels, self.classes, f'synthbirds-{split}', torch.cat(ms), MASK_NAMES)
+            x, m = self.render(split, labels[i : i + chunk], idx[i : i + chunk])
+            xs.append(x)
+            ms.append(m)
+        return ImageData(
+            torch.cat(xs), labels, self.classes, f'synthbirds-{split}', torch.cat(ms), MASK_NAMES
+        )
 
-    def spec(self)->dict:
-        return {'num_classes': self.num_classes, 'size': self.size, 'n_train': self.n_train, 'n_test': self.n_test,
-                'seed': self.seed, 'difficulty': self.difficulty, 'classes': self.classes,
-                'attributes': {k: v for k, v in ATTRS.items()}, 'codes': self.codes.tolist(),
-                'discriminative_parts': self.disc, 'mask_bits': PARTS}
+    def spec(self) -> dict:
+        return {
+            'num_classes': self.num_classes,
+            'size': self.size,
+            'n_train': self.n_train,
+            'n_test': self.n_test,
+            'seed': self.seed,
+            'difficulty': self.difficulty,
+            'classes': self.classes,
+            'attributes': {k: v for k, v in ATTRS.items()},
+            'codes': self.codes.tolist(),
+            'discriminative_parts': self.disc,
+            'mask_bits': PARTS,
+        }
 
-    def write(self, root:str|Path)->Path:
+    def write(self, root: str | Path) -> Path:
         "Write an ImageFolder (`root/{train,test}/<class>/<i>.png`) with part masks in `root/masks/...` (bit k = PARTS[k])."
         root = Path(root)
         for split in ('train', 'test'):
             d = self.data(split)
-            bits = (d.masks[:, :len(PARTS)].to(torch.uint8) << torch.arange(len(PARTS), dtype=torch.uint8).view(1, -1, 1, 1)).sum(1, dtype=torch.uint8)
+            bits = (
+                d.masks[:, : len(PARTS)].to(torch.uint8)
+                << torch.arange(len(PARTS), dtype=torch.uint8).view(1, -1, 1, 1)
+            ).sum(1, dtype=torch.uint8)
             n = self.n_split(split)
             for i in progress(range(len(d)), desc=f'write {split}'):
                 c, j = int(d.labels[i]), i % n
-                save_image(d.images[i], root/split/self.classes[c]/f'{j:05d}.png')
-                save_image(bits[i][None], root/'masks'/split/self.classes[c]/f'{j:05d}.png')
-        save_json(self.spec(), root/'synthbirds.json')
+                save_image(d.images[i], root / split / self.classes[c] / f'{j:05d}.png')
+                save_image(bits[i][None], root / 'masks' / split / self.classes[c] / f'{j:05d}.png')
+        save_json(self.spec(), root / 'synthbirds.json')
         return root

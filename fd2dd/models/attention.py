@@ -12,55 +12,87 @@ __all__ = ['vit_attention', 'cls_attention', 'feature_attention', 'class_activat
 
 # %% ../../nbs/02b_models.attention.ipynb #b7271193
 @torch.no_grad()
-def vit_attention(net, x:torch.Tensor)->list[torch.Tensor]:
+def vit_attention(net, x: torch.Tensor) -> list[torch.Tensor]:
     "Attention probabilities of every block of a timm ViT (wrapped in `Net` or bare): list of [B, heads, T, T]."
     body = getattr(net, 'body', net)
-    if not hasattr(body, 'blocks'): raise ConfigError("vit_attention needs a timm VisionTransformer (e.g. create_model('vit_tiny', ...)).")
+    if not hasattr(body, 'blocks'):
+        raise ConfigError(
+            "vit_attention needs a timm VisionTransformer (e.g. create_model('vit_tiny', ...))."
+        )
     maps, hs, fused = [], [], []
     for blk in body.blocks:
-        fused.append(blk.attn.fused_attn); blk.attn.fused_attn = False
-        hs.append(blk.attn.attn_drop.register_forward_hook(lambda m, i, o: maps.append(i[0].detach())))
-    try: body(x)
+        fused.append(blk.attn.fused_attn)
+        blk.attn.fused_attn = False
+        hs.append(
+            blk.attn.attn_drop.register_forward_hook(lambda m, i, o: maps.append(i[0].detach()))
+        )
+    try:
+        body(x)
     finally:
-        for h in hs: h.remove()
-        for blk, f in zip(body.blocks, fused): blk.attn.fused_attn = f
+        for h in hs:
+            h.remove()
+        for blk, f in zip(body.blocks, fused):
+            blk.attn.fused_attn = f
     return maps
 
-def cls_attention(net, x:torch.Tensor, layer:int=-1, rollout:bool=False)->torch.Tensor:
+
+def cls_attention(net, x: torch.Tensor, layer: int = -1, rollout: bool = False) -> torch.Tensor:
     "CLS-to-patch attention [B, g, g], averaged over heads, each map summing to one."
     maps = vit_attention(net, x)
     body = getattr(net, 'body', net)
-    n = body.patch_embed.num_patches; g = int(n**0.5); pre = maps[0].shape[-1] - n
+    n = body.patch_embed.num_patches
+    g = int(n**0.5)
+    pre = maps[0].shape[-1] - n
     if rollout:
-        T = maps[0].shape[-1]; I = torch.eye(T, device=maps[0].device); R = I.expand(len(x), T, T)
+        T = maps[0].shape[-1]
+        I = torch.eye(T, device=maps[0].device)
+        R = I.expand(len(x), T, T)
         for a in maps:
-            a = 0.5 * a.mean(1) + 0.5 * I; R = (a / a.sum(-1, keepdim=True)) @ R
+            a = 0.5 * a.mean(1) + 0.5 * I
+            R = (a / a.sum(-1, keepdim=True)) @ R
         row = R[:, 0, pre:]
-    else: row = maps[layer].mean(1)[:, 0, pre:]
+    else:
+        row = maps[layer].mean(1)[:, 0, pre:]
     row = row / row.sum(-1, keepdim=True)
     return row.reshape(len(x), g, g)
 
-def feature_attention(fmap:torch.Tensor)->torch.Tensor:
-    "Channel L2 norm of a feature map [B,C,h,w] -> [B,h,w], summing to one per image."
-    a = fmap.float().norm(dim=1); return a / a.flatten(1).sum(1).clamp_min(1e-12).view(-1, 1, 1)
 
-def class_activation_map(net, fmap:torch.Tensor, labels:torch.Tensor)->torch.Tensor:
+def feature_attention(fmap: torch.Tensor) -> torch.Tensor:
+    "Channel L2 norm of a feature map [B,C,h,w] -> [B,h,w], summing to one per image."
+    a = fmap.float().norm(dim=1)
+    return a / a.flatten(1).sum(1).clamp_min(1e-12).view(-1, 1, 1)
+
+
+def class_activation_map(net, fmap: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
     "CAM of classes `labels` from the last feature map [B,C,h,w] of a `Net` with a linear head -> [B,h,w], summing to one."
     body = getattr(net, 'body', net)
     fc = getattr(body, 'fc', None) or getattr(body, 'classifier', None)
-    if not isinstance(fc, torch.nn.Linear): raise ConfigError(f"class_activation_map needs a linear classifier head; {type(body).__name__} has none.")
-    W = fc.weight[labels].float()                                     # [B, D]
+    if not isinstance(fc, torch.nn.Linear):
+        raise ConfigError(
+            f"class_activation_map needs a linear classifier head; {type(body).__name__} has none."
+        )
+    W = fc.weight[labels].float()  # [B, D]
     B, C, h, w = fmap.shape
-    if W.shape[1] == C * h * w: cam = (W.view(B, C, h, w) * fmap.float()).sum(1)       # flattened head (ConvNet)
-    elif W.shape[1] == C: cam = torch.einsum('bc,bchw->bhw', W, fmap.float())          # global-average-pooled head
-    else: raise ConfigError(f"classifier input {W.shape[1]} matches neither C={C} nor C*h*w={C*h*w}.")
+    if W.shape[1] == C * h * w:
+        cam = (W.view(B, C, h, w) * fmap.float()).sum(1)  # flattened head (ConvNet)
+    elif W.shape[1] == C:
+        cam = torch.einsum('bc,bchw->bhw', W, fmap.float())  # global-average-pooled head
+    else:
+        raise ConfigError(
+            f"classifier input {W.shape[1]} matches neither C={C} nor C*h*w={C * h * w}."
+        )
     cam = cam.clamp_min(0) + 1e-12
     return cam / cam.flatten(1).sum(1).view(-1, 1, 1)
 
-def cal_attention(attn:torch.Tensor)->torch.Tensor:
-    "Mean of CAL's M maps [B,M,h,w] -> [B,h,w], summing to one per image."
-    a = attn.float().mean(1).clamp_min(0) + 1e-12; return a / a.flatten(1).sum(1).view(-1, 1, 1)
 
-def upsample_map(a:torch.Tensor, size:int)->torch.Tensor:
+def cal_attention(attn: torch.Tensor) -> torch.Tensor:
+    "Mean of CAL's M maps [B,M,h,w] -> [B,h,w], summing to one per image."
+    a = attn.float().mean(1).clamp_min(0) + 1e-12
+    return a / a.flatten(1).sum(1).view(-1, 1, 1)
+
+
+def upsample_map(a: torch.Tensor, size: int) -> torch.Tensor:
     "Bring [B,h,w] maps to image size [B,size,size] (bilinear)."
-    return F.interpolate(a[:, None].float(), size=(size, size), mode='bilinear', align_corners=False)[:, 0]
+    return F.interpolate(
+        a[:, None].float(), size=(size, size), mode='bilinear', align_corners=False
+    )[:, 0]

@@ -15,99 +15,177 @@ __all__ = ['ARCHS', 'CONVNET_KWARGS', 'ConvNet', 'Net', 'is_arch', 'create_model
 # %% ../../nbs/02_models.backbones.ipynb #a2665071
 class _InstanceNorm(nn.GroupNorm):
     "Affine instance norm (`GroupNorm(C, C)`), computed in the default layout: PyTorch's CPU GroupNorm backward is slow on channels-last tensors."
-    def __init__(self, c): super().__init__(c, c)
+
+    def __init__(self, c):
+        super().__init__(c, c)
+
     def forward(self, x):
-        if x.ndim == 4 and x.is_contiguous(memory_format=torch.channels_last) and not x.is_contiguous():
+        if (
+            x.ndim == 4
+            and x.is_contiguous(memory_format=torch.channels_last)
+            and not x.is_contiguous()
+        ):
             return super().forward(x.contiguous()).contiguous(memory_format=torch.channels_last)
         return super().forward(x)
 
+
 class ConvNet(nn.Module):
     "ConvNet-D (conv3x3-norm-ReLU-avgpool x depth, linear head) of the distillation literature."
-    def __init__(self, num_classes:int, size:int=32, depth:int=3, width:int=128, in_ch:int=3,
-                 head:str='flatten', # 'flatten' (the literature's ConvNet) or 'avg' (global average pooling, translation invariant)
-                 pool_last:bool=True, # False: no pooling after the last block, so the feature map (and CAL's attention) is twice as fine
-                 norm:str='batch', # 'batch' (teachers: recovery matches BN statistics) or 'instance' (the DC/DM/MTT ConvNet; students)
-                ):
+
+    def __init__(
+        self,
+        num_classes: int,
+        size: int = 32,
+        depth: int = 3,
+        width: int = 128,
+        in_ch: int = 3,
+        head: str = 'flatten',  # 'flatten' (the literature's ConvNet) or 'avg' (global average pooling, translation invariant)
+        pool_last: bool = True,  # False: no pooling after the last block, so the feature map (and CAL's attention) is twice as fine
+        norm: str = 'batch',  # 'batch' (teachers: recovery matches BN statistics) or 'instance' (the DC/DM/MTT ConvNet; students)
+    ):
         super().__init__()
-        if head not in ('flatten', 'avg'): raise ConfigError(f"ConvNet head must be 'flatten' or 'avg', got {head!r}.")
-        if norm not in ('batch', 'instance'): raise ConfigError(f"ConvNet norm must be 'batch' or 'instance', got {norm!r}.")
+        if head not in ('flatten', 'avg'):
+            raise ConfigError(f"ConvNet head must be 'flatten' or 'avg', got {head!r}.")
+        if norm not in ('batch', 'instance'):
+            raise ConfigError(f"ConvNet norm must be 'batch' or 'instance', got {norm!r}.")
         self.head = head
         layers, c = [], in_ch
         for i in range(depth):
             nl = nn.BatchNorm2d(width) if norm == 'batch' else _InstanceNorm(width)
             layers += [nn.Conv2d(c, width, 3, padding=1), nl, nn.ReLU(inplace=True)]
-            if pool_last or i < depth - 1: layers.append(nn.AvgPool2d(2))
+            if pool_last or i < depth - 1:
+                layers.append(nn.AvgPool2d(2))
             c = width
         self.features = nn.Sequential(*layers)
-        self.num_features, self.fsize = width, size // 2**(depth if pool_last else depth - 1)
+        self.num_features, self.fsize = width, size // 2 ** (depth if pool_last else depth - 1)
         self.fc = nn.Linear(width * (self.fsize**2 if head == 'flatten' else 1), num_classes)
-    def forward_features(self, x): return self.features(x)
-    def forward_head(self, f): return self.fc(f.flatten(1) if self.head == 'flatten' else f.mean((2, 3)))
-    def forward(self, x): return self.forward_head(self.forward_features(x))
+
+    def forward_features(self, x):
+        return self.features(x)
+
+    def forward_head(self, f):
+        return self.fc(f.flatten(1) if self.head == 'flatten' else f.mean((2, 3)))
+
+    def forward(self, x):
+        return self.forward_head(self.forward_features(x))
 
 # %% ../../nbs/02_models.backbones.ipynb #dac1d448
 # the presets, tested at 32-224 px; any other timm model name works too (`create_model`)
-ARCHS = {'convnet': 'ConvNet-3, width 128', 'convnet4': 'ConvNet-4', 'resnet18': 'ResNet-18', 'resnet50': 'ResNet-50',
-         'mobilenetv2': 'MobileNet-V2', 'vit_tiny': 'ViT-Tiny', 'vit_small': 'ViT-Small'}
+ARCHS = {
+    'convnet': 'ConvNet-3, width 128',
+    'convnet4': 'ConvNet-4',
+    'resnet18': 'ResNet-18',
+    'resnet50': 'ResNet-50',
+    'mobilenetv2': 'MobileNet-V2',
+    'vit_tiny': 'ViT-Tiny',
+    'vit_small': 'ViT-Small',
+}
+
 
 class Net(nn.Module):
     "Uniform wrapper: `forward(x)` gives logits; `forward(x, features=True)` gives (logits, fmap [B,C,h,w])."
-    def __init__(self, body:nn.Module, arch:str, is_vit:bool=False, channels_last:bool=False):
+
+    def __init__(
+        self, body: nn.Module, arch: str, is_vit: bool = False, channels_last: bool = False
+    ):
         super().__init__()
         self.body, self.arch, self.is_vit = body, arch, is_vit
         self.use_channels_last(channels_last)
-    def use_channels_last(self, on:bool=True):
+
+    def use_channels_last(self, on: bool = True):
         "Keep weights and inputs in the channels-last layout (CNNs; a ViT ignores it). Returns self."
         self.channels_last = on and not self.is_vit
-        return self.to(memory_format=torch.channels_last if self.channels_last else torch.contiguous_format)
-    def _in(self, x): return x.contiguous(memory_format=torch.channels_last) if self.channels_last and x.ndim == 4 else x
+        return self.to(
+            memory_format=torch.channels_last if self.channels_last else torch.contiguous_format
+        )
+
+    def _in(self, x):
+        return (
+            x.contiguous(memory_format=torch.channels_last)
+            if self.channels_last and x.ndim == 4
+            else x
+        )
+
     @property
-    def num_features(self)->int: return self.body.num_features
+    def num_features(self) -> int:
+        return self.body.num_features
+
     def fmap(self, x):
         "The last feature map [B, C, h, w] (ViT: patch tokens on their grid)."
         f = self.body.forward_features(self._in(x))
         if self.is_vit:
-            n = self.body.patch_embed.num_patches; p = f[:, -n:]
-            g = int(n**0.5); return p.transpose(1, 2).reshape(len(x), -1, g, g)
+            n = self.body.patch_embed.num_patches
+            p = f[:, -n:]
+            g = int(n**0.5)
+            return p.transpose(1, 2).reshape(len(x), -1, g, g)
         return f
-    def forward(self, x, features:bool=False):
+
+    def forward(self, x, features: bool = False):
         f = self.body.forward_features(self._in(x))
         logits = self.body.forward_head(f)
-        if not features: return logits
+        if not features:
+            return logits
         if self.is_vit:
-            n = self.body.patch_embed.num_patches; g = int(n**0.5)
+            n = self.body.patch_embed.num_patches
+            g = int(n**0.5)
             f = f[:, -n:].transpose(1, 2).reshape(len(x), -1, g, g)
         return logits, f
 
+
 def _small_stem_resnet(m):
-    m.conv1 = nn.Conv2d(3, m.conv1.out_channels, 3, 1, 1, bias=False); m.maxpool = nn.Identity(); return m
+    m.conv1 = nn.Conv2d(3, m.conv1.out_channels, 3, 1, 1, bias=False)
+    m.maxpool = nn.Identity()
+    return m
 
-CONVNET_KWARGS = ('width', 'depth', 'norm', 'head', 'pool_last', 'in_ch')   # options of the ConvNets only
 
-def is_arch(name:str)->bool:
+CONVNET_KWARGS = (
+    'width',
+    'depth',
+    'norm',
+    'head',
+    'pool_last',
+    'in_ch',
+)  # options of the ConvNets only
+
+
+def is_arch(name: str) -> bool:
     "True for a preset name (`ARCHS`) or any model name timm knows (`timm.list_models()`)."
     return isinstance(name, str) and (name in ARCHS or timm.is_model(name))
 
-def create_model(name:str, # a preset of `ARCHS` or any timm model name, e.g. 'resnet10t', 'convnext_atto'
-                 num_classes:int, size:int=64,
-                 pretrained:bool=False, # timm's pretrained weights (downloaded: needs a network connection)
-                 channels_last:bool=True, # CNNs in the channels-last layout (faster on CPUs; same values)
-                 **kw)->Net:
+
+def create_model(
+    name: str,  # a preset of `ARCHS` or any timm model name, e.g. 'resnet10t', 'convnext_atto'
+    num_classes: int,
+    size: int = 64,
+    pretrained: bool = False,  # timm's pretrained weights (downloaded: needs a network connection)
+    channels_last: bool = True,  # CNNs in the channels-last layout (faster on CPUs; same values)
+    **kw,
+) -> Net:
     "Build `name` for `num_classes` at input `size`; small-input variants of the presets for size <= 64."
     return _created(name, num_classes, size, pretrained, **kw).use_channels_last(channels_last)
 
+
 def _created(name, num_classes, size, pretrained, **kw):
-    if not pretrained: return _create(name, num_classes, size, False, **kw)
-    try: return _create(name, num_classes, size, True, **kw)
-    except FD2DDError: raise
+    if not pretrained:
+        return _create(name, num_classes, size, False, **kw)
+    try:
+        return _create(name, num_classes, size, True, **kw)
+    except FD2DDError:
+        raise
     except Exception as e:
-        raise ConfigError(f"Cannot load pretrained weights for {name!r} ({type(e).__name__}: {str(e).splitlines()[0][:120]}): "
-                          "they are downloaded from the Hugging Face hub, which needs a network connection; "
-                          "train from scratch with pretrained=false.") from None
+        raise ConfigError(
+            f"Cannot load pretrained weights for {name!r} ({type(e).__name__}: {str(e).splitlines()[0][:120]}): "
+            "they are downloaded from the Hugging Face hub, which needs a network connection; "
+            "train from scratch with pretrained=false."
+        ) from None
+
 
 def _create(name, num_classes, size, pretrained, **kw):
     small = size <= 64
-    if name not in ('convnet', 'convnet4'): kw = {k: v for k, v in kw.items() if k not in CONVNET_KWARGS}   # ConvNet options apply to ConvNets only
+    if name not in ('convnet', 'convnet4'):
+        kw = {
+            k: v for k, v in kw.items() if k not in CONVNET_KWARGS
+        }  # ConvNet options apply to ConvNets only
     if name in ('convnet', 'convnet4'):
         depth = kw.pop('depth', 3 if name == 'convnet' else 4)
         return Net(ConvNet(num_classes, size, depth=depth, **kw), name)
@@ -115,27 +193,54 @@ def _create(name, num_classes, size, pretrained, **kw):
         m = timm.create_model(name, num_classes=num_classes, pretrained=pretrained, **kw)
         return Net(_small_stem_resnet(m) if small else m, name)
     if name == 'mobilenetv2':
-        m = timm.create_model('mobilenetv2_100', num_classes=num_classes, pretrained=pretrained, **kw)
-        if small: m.conv_stem.stride = (1, 1)
+        m = timm.create_model(
+            'mobilenetv2_100', num_classes=num_classes, pretrained=pretrained, **kw
+        )
+        if small:
+            m.conv_stem.stride = (1, 1)
         return Net(m, name)
     if name in ('vit_tiny', 'vit_small'):
         patch = kw.pop('patch_size', max(4, size // 8) if small else 16)
-        m = timm.create_model(f'{name}_patch16_224', num_classes=num_classes, pretrained=pretrained,
-                              img_size=size, patch_size=patch, **kw)
+        m = timm.create_model(
+            f'{name}_patch16_224',
+            num_classes=num_classes,
+            pretrained=pretrained,
+            img_size=size,
+            patch_size=patch,
+            **kw,
+        )
         return Net(m, name, is_vit=True)
-    if timm.is_model(name): return _timm_net(name, num_classes, size, pretrained, **kw)
-    raise ConfigError(f"Unknown architecture {name!r}; valid: {', '.join(ARCHS)}, or any timm model name (timm.list_models()).")
+    if timm.is_model(name):
+        return _timm_net(name, num_classes, size, pretrained, **kw)
+    raise ConfigError(
+        f"Unknown architecture {name!r}; valid: {', '.join(ARCHS)}, or any timm model name (timm.list_models())."
+    )
+
 
 def _timm_net(name, num_classes, size, pretrained, **kw):
     "Any timm model: ViTs get the input size; the model must give a [B, C, h, w] map or ViT patch tokens."
-    kw = {k: v for k, v in kw.items() if k not in CONVNET_KWARGS}   # a config's ConvNet options do not apply here
-    try: m = timm.create_model(name, num_classes=num_classes, pretrained=pretrained, img_size=size, **kw)
-    except TypeError: m = timm.create_model(name, num_classes=num_classes, pretrained=pretrained, **kw)
+    kw = {
+        k: v for k, v in kw.items() if k not in CONVNET_KWARGS
+    }  # a config's ConvNet options do not apply here
+    try:
+        m = timm.create_model(
+            name, num_classes=num_classes, pretrained=pretrained, img_size=size, **kw
+        )
+    except TypeError:
+        m = timm.create_model(name, num_classes=num_classes, pretrained=pretrained, **kw)
     vit = hasattr(m, 'patch_embed') and hasattr(m, 'num_prefix_tokens')
     net = Net(m, name, is_vit=vit)
-    with torch.no_grad(): f = m.eval().forward_features(torch.zeros(1, 3, size, size))
+    with torch.no_grad():
+        f = m.eval().forward_features(torch.zeros(1, 3, size, size))
     m.train()
-    ok = f.ndim == 3 and int(m.patch_embed.num_patches**0.5)**2 == m.patch_embed.num_patches if vit else f.ndim == 4 and f.shape[1] == m.num_features
-    if not ok: raise ConfigError(f"timm model {name!r} gives features of shape {tuple(f.shape)} at {size} px; fd2dd needs a [B, C, h, w] "
-                                 f"feature map (CNNs) or a square grid of ViT patch tokens: pick another model.")
+    ok = (
+        f.ndim == 3 and int(m.patch_embed.num_patches**0.5) ** 2 == m.patch_embed.num_patches
+        if vit
+        else f.ndim == 4 and f.shape[1] == m.num_features
+    )
+    if not ok:
+        raise ConfigError(
+            f"timm model {name!r} gives features of shape {tuple(f.shape)} at {size} px; fd2dd needs a [B, C, h, w] "
+            f"feature map (CNNs) or a square grid of ViT patch tokens: pick another model."
+        )
     return net

@@ -12,7 +12,7 @@ __all__ = ['COUNTERFACTUALS', 'CENTER_RULES', 'FD2_SQUEEZE_DEFAULTS', 'bap', 'CA
            'crop_drop', 'cal_loss']
 
 # %% ../../nbs/02a_models.cal.ipynb #d21476aa
-def bap(fmap:torch.Tensor, attn:torch.Tensor, eps:float=1e-6)->torch.Tensor:
+def bap(fmap: torch.Tensor, attn: torch.Tensor, eps: float = 1e-6) -> torch.Tensor:
     "Bilinear attention pooling: [B,C,h,w] x [B,M,h,w] -> signed-sqrt, L2-normalised [B, M*C]."
     B, C, H, W = fmap.shape
     u = torch.einsum('bmhw,bchw->bmc', attn, fmap).reshape(B, -1) / (H * W)  # [B, M*C]
@@ -22,106 +22,167 @@ def bap(fmap:torch.Tensor, attn:torch.Tensor, eps:float=1e-6)->torch.Tensor:
 # %% ../../nbs/02a_models.cal.ipynb #47f80755
 COUNTERFACTUALS = ('random', 'uniform', 'reversed', 'shuffle')
 
+
 class CALHead(nn.Module):
     "CAL on a feature map: M attention maps, BAP, bias-free classifier on 100*z, counterfactual effect, class centres."
-    def __init__(self, in_ch:int, num_classes:int, M:int=32, counterfactual:str='random', beta:float=0.05):
+
+    def __init__(
+        self,
+        in_ch: int,
+        num_classes: int,
+        M: int = 32,
+        counterfactual: str = 'random',
+        beta: float = 0.05,
+    ):
         super().__init__()
-        if counterfactual not in COUNTERFACTUALS: raise ConfigError(f"counterfactual must be one of {COUNTERFACTUALS}, got {counterfactual!r}.")
+        if counterfactual not in COUNTERFACTUALS:
+            raise ConfigError(
+                f"counterfactual must be one of {COUNTERFACTUALS}, got {counterfactual!r}."
+            )
         self.M, self.C, self.counterfactual, self.beta = M, in_ch, counterfactual, beta
-        self.attention = nn.Sequential(nn.Conv2d(in_ch, M, 1, bias=False), nn.BatchNorm2d(M, eps=1e-3), nn.ReLU(inplace=True))
+        self.attention = nn.Sequential(
+            nn.Conv2d(in_ch, M, 1, bias=False), nn.BatchNorm2d(M, eps=1e-3), nn.ReLU(inplace=True)
+        )
         self.fc = nn.Linear(M * in_ch, num_classes, bias=False)
-        self.register_buffer('centers', torch.zeros(num_classes, M * in_ch))   # the class prototypes
+        self.register_buffer('centers', torch.zeros(num_classes, M * in_ch))  # the class prototypes
 
     def cf_maps(self, A, generator=None):
         "Counterfactual maps for A; random draws come from `generator` (a CPU generator, so a resumed run draws the same)."
-        if not self.training: return torch.ones_like(A)
-        if self.counterfactual == 'random': return (torch.rand(A.shape, generator=generator) * 2).to(A)
-        if self.counterfactual == 'uniform': return torch.ones_like(A)
-        if self.counterfactual == 'reversed': return A.amax((2, 3), keepdim=True) - A
+        if not self.training:
+            return torch.ones_like(A)
+        if self.counterfactual == 'random':
+            return (torch.rand(A.shape, generator=generator) * 2).to(A)
+        if self.counterfactual == 'uniform':
+            return torch.ones_like(A)
+        if self.counterfactual == 'reversed':
+            return A.amax((2, 3), keepdim=True) - A
         return A[torch.randperm(len(A), generator=generator).to(A.device)]
 
-    def forward(self, fmap:torch.Tensor, effect:bool=True, generator=None)->dict:
+    def forward(self, fmap: torch.Tensor, effect: bool = True, generator=None) -> dict:
         "Returns dict(logits, z [B,M*C], attn [B,M,h,w], and effect logits when `effect`)."
-        A = self.attention(fmap)                                   # [B, M, h, w]
-        z = bap(fmap, A)                                           # [B, M*C]
+        A = self.attention(fmap)  # [B, M, h, w]
+        z = bap(fmap, A)  # [B, M*C]
         out = {'logits': self.fc(z * 100), 'z': z, 'attn': A}
         if effect:
-            zc = bap(fmap, self.cf_maps(A.detach() if self.counterfactual != 'random' else A, generator))
+            zc = bap(
+                fmap, self.cf_maps(A.detach() if self.counterfactual != 'random' else A, generator)
+            )
             out['effect'] = out['logits'] - self.fc(zc * 100)
         return out
 
 # %% ../../nbs/02a_models.cal.ipynb #a181d343
 CENTER_RULES = ('reference', 'ema')
 
+
 @torch.no_grad()
-def update_centers(centers:torch.Tensor, # class centres [K, D], updated in place
-                   z:torch.Tensor,       # BAP features [B, D] (unit norm)
-                   y:torch.Tensor,       # labels [B]
-                   beta:float=0.05,      # step of the update
-                   rule:str='reference', # 'reference' (c_y = beta * z_last) or 'ema' (running class mean)
-                  ):
+def update_centers(
+    centers: torch.Tensor,  # class centres [K, D], updated in place
+    z: torch.Tensor,  # BAP features [B, D] (unit norm)
+    y: torch.Tensor,  # labels [B]
+    beta: float = 0.05,  # step of the update
+    rule: str = 'reference',  # 'reference' (c_y = beta * z_last) or 'ema' (running class mean)
+):
     "Move class centres towards the features of their class, in place, and return them."
     z = z.detach().float()
     if rule == 'reference':
         # repeated labels: the reference's `centers[y] += ...` keeps one write per class, the last one in a sequential run;
         # PyTorch's parallel index_put does not promise which, so the last sample of each class is picked explicitly
-        last = torch.full((len(centers),), -1, dtype=torch.long, device=y.device).scatter_reduce_(0, y, torch.arange(len(y), device=y.device), 'amax')
-        k = (last >= 0).nonzero().squeeze(1); i = last[k]
-        centers[k] += beta * (z[i] - F.normalize(centers[k], dim=-1))   # ĉ_y (0 stays 0)
+        last = torch.full((len(centers),), -1, dtype=torch.long, device=y.device).scatter_reduce_(
+            0, y, torch.arange(len(y), device=y.device), 'amax'
+        )
+        k = (last >= 0).nonzero().squeeze(1)
+        i = last[k]
+        centers[k] += beta * (z[i] - F.normalize(centers[k], dim=-1))  # ĉ_y (0 stays 0)
     elif rule == 'ema':
         s = torch.zeros_like(centers).index_add_(0, y, z)
-        n = torch.zeros(len(centers), device=centers.device).index_add_(0, y, torch.ones_like(y, dtype=torch.float))
+        n = torch.zeros(len(centers), device=centers.device).index_add_(
+            0, y, torch.ones_like(y, dtype=torch.float)
+        )
         m = n > 0
         centers[m] = (1 - beta) * centers[m] + beta * s[m] / n[m, None]
-    else: raise ConfigError(f"center rule must be one of {CENTER_RULES}, got {rule!r}.")
+    else:
+        raise ConfigError(f"center rule must be one of {CENTER_RULES}, got {rule!r}.")
     return centers
+
 
 def center_loss(z, centers, y):
     "CAL's centre loss: sum of squared distances to the normalised class centres, divided by batch size."
-    return ((z - F.normalize(centers[y], dim=-1).detach())**2).sum() / len(z)
+    return ((z - F.normalize(centers[y], dim=-1).detach()) ** 2).sum() / len(z)
 
 # %% ../../nbs/02a_models.cal.ipynb #7cde370f
 @torch.no_grad()
-def crop_drop(x:torch.Tensor, attn:torch.Tensor, crop_theta=(0.4, 0.6), drop_theta=(0.2, 0.5), padding:float=0.1,
-              generator=None)->tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+def crop_drop(
+    x: torch.Tensor,
+    attn: torch.Tensor,
+    crop_theta=(0.4, 0.6),
+    drop_theta=(0.2, 0.5),
+    padding: float = 0.1,
+    generator=None,
+) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
     "Attention crop and drop of images x [B,3,H,W] from maps attn [B,M,h,w]; returns (crops, drops, boxes [B,4])."
     B, _, H, W = x.shape
     mass = attn.sum((2, 3)).float().clamp_min(0)
-    p = torch.sqrt(mass + 1e-6); p = p / p.sum(1, keepdim=True)
+    p = torch.sqrt(mass + 1e-6)
+    p = p / p.sum(1, keepdim=True)
     if not torch.isfinite(p).all():
-        raise NumericalError("CAL attention maps are not finite (the teacher diverged): lower the squeeze lr or disable amp.")
-    k = torch.multinomial(p.cpu(), 2, replacement=True, generator=generator).to(attn.device)   # [B, 2]; draws on the CPU generator
+        raise NumericalError(
+            "CAL attention maps are not finite (the teacher diverged): lower the squeeze lr or disable amp."
+        )
+    k = torch.multinomial(p.cpu(), 2, replacement=True, generator=generator).to(
+        attn.device
+    )  # [B, 2]; draws on the CPU generator
     b = torch.arange(B, device=attn.device)
-    raw_c, raw_d = attn[b, k[:, 0]].float(), attn[b, k[:, 1]].float()            # [B, h, w]
-    up = F.interpolate(torch.stack([raw_c, raw_d], 1), size=(H, W), mode='bilinear', align_corners=False)
-    sel, sd = up[:, 0], up[:, 1]                                                 # [B, H, W]
+    raw_c, raw_d = attn[b, k[:, 0]].float(), attn[b, k[:, 1]].float()  # [B, h, w]
+    up = F.interpolate(
+        torch.stack([raw_c, raw_d], 1), size=(H, W), mode='bilinear', align_corners=False
+    )
+    sel, sd = up[:, 0], up[:, 1]  # [B, H, W]
     # thresholds relative to the maximum of the raw (not the upsampled) map, as the reference's batch_augment
     tc = torch.empty(B).uniform_(*crop_theta, generator=generator).to(x) * raw_c.flatten(1).amax(1)
     td = torch.empty(B).uniform_(*drop_theta, generator=generator).to(x) * raw_d.flatten(1).amax(1)
     crops, boxes = [], []
     for i in range(B):
         ys, xs = torch.nonzero(sel[i] >= tc[i], as_tuple=True)
-        if len(ys) == 0: y0, y1, x0, x1 = 0, H, 0, W
+        if len(ys) == 0:
+            y0, y1, x0, x1 = 0, H, 0, W
         else:
-            y0 = max(int(ys.min()) - int(padding * H), 0); y1 = min(int(ys.max()) + int(padding * H), H)
-            x0 = max(int(xs.min()) - int(padding * W), 0); x1 = min(int(xs.max()) + int(padding * W), W)
+            y0 = max(int(ys.min()) - int(padding * H), 0)
+            y1 = min(int(ys.max()) + int(padding * H), H)
+            x0 = max(int(xs.min()) - int(padding * W), 0)
+            x1 = min(int(xs.max()) + int(padding * W), W)
             y1, x1 = max(y1, y0 + 1), max(x1, x0 + 1)
         boxes.append([x0, y0, x1, y1])
-        crops.append(F.interpolate(x[i:i+1, :, y0:y1, x0:x1], size=(H, W), mode='bilinear', align_corners=False))
+        crops.append(
+            F.interpolate(
+                x[i : i + 1, :, y0:y1, x0:x1], size=(H, W), mode='bilinear', align_corners=False
+            )
+        )
     drops = x * (sd < td.view(B, 1, 1)).unsqueeze(1).to(x)
     return torch.cat(crops), drops, torch.tensor(boxes)
 
 # %% ../../nbs/02a_models.cal.ipynb #5289ac36
 FD2_SQUEEZE_DEFAULTS = {  # (dataset, backbone): (M, r), from FD2's squeeze/scripts/squeeze_*_cal.sh
-    ('cub200', 'resnet18'): (8, 0.5), ('cub200', 'resnet50'): (8, 0.3), ('cub200', 'mobilenetv2'): (16, 0.5), ('cub200', 'densenet121'): (16, 0.4),
-    ('fgvc_aircraft', 'resnet18'): (32, 0.3), ('fgvc_aircraft', 'resnet50'): (32, 0.4), ('fgvc_aircraft', 'mobilenetv2'): (16, 0.2), ('fgvc_aircraft', 'densenet121'): (16, 0.4),
-    ('stanford_cars', 'resnet18'): (8, 0.3), ('stanford_cars', 'resnet50'): (32, 0.4), ('stanford_cars', 'mobilenetv2'): (16, 0.4), ('stanford_cars', 'densenet121'): (32, 0.4),
+    ('cub200', 'resnet18'): (8, 0.5),
+    ('cub200', 'resnet50'): (8, 0.3),
+    ('cub200', 'mobilenetv2'): (16, 0.5),
+    ('cub200', 'densenet121'): (16, 0.4),
+    ('fgvc_aircraft', 'resnet18'): (32, 0.3),
+    ('fgvc_aircraft', 'resnet50'): (32, 0.4),
+    ('fgvc_aircraft', 'mobilenetv2'): (16, 0.2),
+    ('fgvc_aircraft', 'densenet121'): (16, 0.4),
+    ('stanford_cars', 'resnet18'): (8, 0.3),
+    ('stanford_cars', 'resnet50'): (32, 0.4),
+    ('stanford_cars', 'mobilenetv2'): (16, 0.4),
+    ('stanford_cars', 'densenet121'): (32, 0.4),
 }
 
-def cal_loss(out:dict, out_aug:dict, y:torch.Tensor, centers:torch.Tensor)->torch.Tensor:
+
+def cal_loss(out: dict, out_aug: dict, y: torch.Tensor, centers: torch.Tensor) -> torch.Tensor:
     "CAL's loss from head outputs on x (`out`) and on [crop(x); drop(x)] (`out_aug`)."
     y2, y3 = torch.cat([y, y]), torch.cat([y, y, y])
-    return (F.cross_entropy(out['logits'], y) / 3
-            + F.cross_entropy(torch.cat([out['effect'], out_aug['effect']]), y3)
-            + F.cross_entropy(out_aug['logits'], y2) * 2 / 3
-            + center_loss(out['z'], centers, y))
+    return (
+        F.cross_entropy(out['logits'], y) / 3
+        + F.cross_entropy(torch.cat([out['effect'], out_aug['effect']]), y3)
+        + F.cross_entropy(out_aug['logits'], y2) * 2 / 3
+        + center_loss(out['z'], centers, y)
+    )

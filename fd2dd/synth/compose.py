@@ -11,23 +11,31 @@ from ..core import *
 __all__ = ['stitch', 'global_cells', 'compose_focus']
 
 # %% ../../nbs/05b_synth.compose.ipynb #ea6a7b3c
-def stitch(patches:torch.Tensor, f:int)->torch.Tensor:
+def stitch(patches: torch.Tensor, f: int) -> torch.Tensor:
     "Tile [n, f*f, C, s, s] patches row-major into [n, C, f*s, f*s] images."
     n, k, C, s, _ = patches.shape
-    if k != f * f: raise ConfigError(f"stitch needs f*f = {f * f} patches per image, got {k}.")
+    if k != f * f:
+        raise ConfigError(f"stitch needs f*f = {f * f} patches per image, got {k}.")
     return patches.view(n, f, f, C, s, s).permute(0, 3, 1, 4, 2, 5).reshape(n, C, f * s, f * s)
 
 # %% ../../nbs/05b_synth.compose.ipynb #4681cecc
-def global_cells(n:int, f:int, placement:str='last', generator=None)->list:
+def global_cells(n: int, f: int, placement: str = 'last', generator=None) -> list:
     "Grid cell (row-major index) of the global view in each of n images: 'last', 'first' or 'random'."
-    if placement == 'last': return [f * f - 1] * n
-    if placement == 'first': return [0] * n
-    if placement == 'random': return torch.randint(f * f, (n,), generator=generator).tolist()
+    if placement == 'last':
+        return [f * f - 1] * n
+    if placement == 'first':
+        return [0] * n
+    if placement == 'random':
+        return torch.randint(f * f, (n,), generator=generator).tolist()
     raise ConfigError(f"placement must be 'last', 'first' or 'random', got {placement!r}.")
 
-def compose_focus(key:torch.Tensor, whole:torch.Tensor|None, f:int, placement:str='last', generator=None)->torch.Tensor:
+
+def compose_focus(
+    key: torch.Tensor, whole: torch.Tensor | None, f: int, placement: str = 'last', generator=None
+) -> torch.Tensor:
     "FocusDD images: key patches [n, k, C, s, s] (k = f², or f² − 1 with `whole` [n, C, s, s] downsampled images) into [n, C, f*s, f*s]."
-    if whole is None: return stitch(key, f)
+    if whole is None:
+        return stitch(key, f)
     pos = global_cells(len(key), f, placement, generator)
     cells = [torch.cat([k_[:p], w[None], k_[p:]]) for k_, w, p in zip(key, whole, pos)]
     return stitch(torch.stack(cells), f)

@@ -28,64 +28,104 @@ REFERENCE = {  # the reference code's settings at 224 px
     'cda': dict(lr=0.25, iterations=4000, alpha_bn=0.01, jitter=32, crop_per='batch'),
     # FD2's CUB scripts (Guang000/FD2, recover/scripts/CUB_imsize224_experiments/SRe2Lplus*_rec_res18_*.sh):
     # its SRe2L++ baseline runs with FD2's own lr and BN weight; Aircraft and Cars use 4000 iterations
-    'sre2l++': dict(lr=1e-3, iterations=10000, alpha_bn=1e-3, jitter=32, init_factor=2, crop_per='batch'),
-    'fd2': dict(lr=1e-3, iterations=10000, alpha_bn=1e-3, jitter=32, init_factor=2, crop_per='batch',
-                ls_schedule='reference'),
+    'sre2l++': dict(
+        lr=1e-3, iterations=10000, alpha_bn=1e-3, jitter=32, init_factor=2, crop_per='batch'
+    ),
+    'fd2': dict(
+        lr=1e-3,
+        iterations=10000,
+        alpha_bn=1e-3,
+        jitter=32,
+        init_factor=2,
+        crop_per='batch',
+        ls_schedule='reference',
+    ),
 }
+
 
 @dataclass
 class RecoverConfig(Config):
     "Settings of the recover loop; `method` picks init, curriculum and loss terms."
+
     method: str = 'fd2'
     iterations: int = 150
-    lr: float = 0.005               # chosen on a validation split (see below); FD2's scripts: 1e-3 over 10,000 iterations
-    alpha_bn: float = 0.01          # BN matching weight (FD2's scripts: 1e-3)
+    lr: float = 0.005  # chosen on a validation split (see below); FD2's scripts: 1e-3 over 10,000 iterations
+    alpha_bn: float = 0.01  # BN matching weight (FD2's scripts: 1e-3)
     first_bn_multiplier: float = 10.0
-    jitter: int = 4                 # max roll in pixels (32 at 224 px)
-    scale: tuple = (0.08, 1.0)      # RandomResizedCrop scale
-    crop_per: str = 'image'         # 'image': one crop per image; 'batch': one crop for the whole batch (the references)
-    cda_milestone: float = 1.0      # CDA: curriculum over this fraction of iterations
-    init: str = 'auto'              # 'noise', 'patches' or 'auto' (patches for sre2l++ and fd2)
-    init_factor: int = 1            # f of the stitched-patch initialisation (RDED: 1 at 32-64 px, 2 at 224 px)
-    r: float = 0.5                  # FD2: weight of the CAL classification term
+    jitter: int = 4  # max roll in pixels (32 at 224 px)
+    scale: tuple = (0.08, 1.0)  # RandomResizedCrop scale
+    crop_per: str = 'image'  # 'image': one crop per image; 'batch': one crop for the whole batch (the references)
+    cda_milestone: float = 1.0  # CDA: curriculum over this fraction of iterations
+    init: str = 'auto'  # 'noise', 'patches' or 'auto' (patches for sre2l++ and fd2)
+    init_factor: int = (
+        1  # f of the stitched-patch initialisation (RDED: 1 at 32-64 px, 2 at 224 px)
+    )
+    r: float = 0.5  # FD2: weight of the CAL classification term
     lambda_f: float = 0.9
     lambda_s: float = 0.1
     rho: float = 0.5
-    distance: str = 'l2'            # 'l2', 'l1' or 'cos'
-    ls_schedule: str = 'fd2dd'      # 'fd2dd' or 'reference'
-    class_chunk: int = 100          # classes per batch
-    amp: str = 'off'                # pixel optimisation stays in fp32 by default
+    distance: str = 'l2'  # 'l2', 'l1' or 'cos'
+    ls_schedule: str = 'fd2dd'  # 'fd2dd' or 'reference'
+    class_chunk: int = 100  # classes per batch
+    amp: str = 'off'  # pixel optimisation stays in fp32 by default
     seed: int = 0
     device: str = 'auto'
+
     def __post_init__(self):
-        if self.method not in METHODS: raise ConfigError(f"Unknown recover method {self.method!r}; valid: {', '.join(METHODS)}.")
-        self.check(crop_per=(lambda v: v in ('image', 'batch'), "'image' or 'batch'"), iterations=(lambda v: v >= 0, 'at least 0'),
-                   lr=(lambda v: v > 0, 'positive'), alpha_bn=(lambda v: v >= 0, 'at least 0'), jitter=(lambda v: v >= 0, 'at least 0'),
-                   scale=(lambda v: 0 < v[0] <= v[1] <= 1, 'two numbers 0 < lo <= hi <= 1'), init=(lambda v: v in ('auto', 'noise', 'patches'), "'auto', 'noise' or 'patches'"),
-                   init_factor=(lambda v: v >= 1, 'at least 1'), distance=(lambda v: v in ('l2', 'l1', 'cos'), "'l2', 'l1' or 'cos'"),
-                   ls_schedule=(lambda v: v in ('fd2dd', 'reference'), "'fd2dd' or 'reference'"), class_chunk=(lambda v: v >= 1, 'at least 1'),
-                   r=(lambda v: 0 <= v <= 1, 'in [0, 1]'), rho=(lambda v: 0 <= v <= 1, 'in [0, 1]'))
+        if self.method not in METHODS:
+            raise ConfigError(
+                f"Unknown recover method {self.method!r}; valid: {', '.join(METHODS)}."
+            )
+        self.check(
+            crop_per=(lambda v: v in ('image', 'batch'), "'image' or 'batch'"),
+            iterations=(lambda v: v >= 0, 'at least 0'),
+            lr=(lambda v: v > 0, 'positive'),
+            alpha_bn=(lambda v: v >= 0, 'at least 0'),
+            jitter=(lambda v: v >= 0, 'at least 0'),
+            scale=(lambda v: 0 < v[0] <= v[1] <= 1, 'two numbers 0 < lo <= hi <= 1'),
+            init=(lambda v: v in ('auto', 'noise', 'patches'), "'auto', 'noise' or 'patches'"),
+            init_factor=(lambda v: v >= 1, 'at least 1'),
+            distance=(lambda v: v in ('l2', 'l1', 'cos'), "'l2', 'l1' or 'cos'"),
+            ls_schedule=(lambda v: v in ('fd2dd', 'reference'), "'fd2dd' or 'reference'"),
+            class_chunk=(lambda v: v >= 1, 'at least 1'),
+            r=(lambda v: 0 <= v <= 1, 'in [0, 1]'),
+            rho=(lambda v: 0 <= v <= 1, 'in [0, 1]'),
+        )
+
     @classmethod
-    def reference(cls, method:str, **kw):
+    def reference(cls, method: str, **kw):
         "The config with the reference code's settings for `method`."
         return cls(method=method, **{**REFERENCE[method], **kw})
 
 # %% ../../nbs/05_synth.recover.ipynb #b889b8f5
 def _cda_min_scale(t, T, m, lo=0.08):
     "CDA's curriculum: the lower crop scale goes from 1 down to `lo` over the first m*T steps (cosine)."
-    if t >= m * T: return lo
+    if t >= m * T:
+        return lo
     return lo + (1 - lo) * (1 + math.cos(math.pi * t / (m * T))) / 2
 
+
 @torch.no_grad()
-def _attn_of(teacher, x, augment:bool, g):
-    if augment: x = random_resized_crop(x, generator=g)
+def _attn_of(teacher, x, augment: bool, g):
+    if augment:
+        x = random_resized_crop(x, generator=g)
     return teacher.forward_all(x)['cal']['attn'].float()
 
-def recover_batch(teacher, x0:torch.Tensor, y:torch.Tensor, cfg:RecoverConfig, prev:torch.Tensor|None=None,
-                  generator=None, log=None)->torch.Tensor:
+
+def recover_batch(
+    teacher,
+    x0: torch.Tensor,
+    y: torch.Tensor,
+    cfg: RecoverConfig,
+    prev: torch.Tensor | None = None,
+    generator=None,
+    log=None,
+) -> torch.Tensor:
     "Optimise normalised images x0 [B,3,S,S] of labels y; prev [B,J,M,h,w] are earlier same-class maps (FD2)."
-    dev = x0.device; fd2 = cfg.method == 'fd2'
-    if fd2 and teacher.cal is None: raise ConfigError("FD2 needs a teacher with a CAL head: squeeze with cal=True.")
+    dev = x0.device
+    fd2 = cfg.method == 'fd2'
+    if fd2 and teacher.cal is None:
+        raise ConfigError("FD2 needs a teacher with a CAL head: squeeze with cal=True.")
     x = x0.clone().requires_grad_(True)
     opt = torch.optim.Adam([x], lr=cfg.lr, betas=(0.5, 0.9), eps=1e-8)
     lo, hi = [b.to(dev) for b in teacher.norm.bounds()]
@@ -94,37 +134,67 @@ def recover_batch(teacher, x0:torch.Tensor, y:torch.Tensor, cfg:RecoverConfig, p
     P = teacher.cal.centers if fd2 else None
     try:
         for t in range(cfg.iterations):
-            for pg in opt.param_groups: pg['lr'] = 0.5 * cfg.lr * (1 + math.cos(math.pi * t / cfg.iterations))
-            smin = _cda_min_scale(t, cfg.iterations, cfg.cda_milestone, cfg.scale[0]) if cfg.method == 'cda' else cfg.scale[0]
-            xa = random_resized_crop(x, scale=(smin, cfg.scale[1]), generator=generator, per_batch=cfg.crop_per == 'batch')
+            for pg in opt.param_groups:
+                pg['lr'] = 0.5 * cfg.lr * (1 + math.cos(math.pi * t / cfg.iterations))
+            smin = (
+                _cda_min_scale(t, cfg.iterations, cfg.cda_milestone, cfg.scale[0])
+                if cfg.method == 'cda'
+                else cfg.scale[0]
+            )
+            xa = random_resized_crop(
+                x,
+                scale=(smin, cfg.scale[1]),
+                generator=generator,
+                per_batch=cfg.crop_per == 'batch',
+            )
             xa = jitter(xa, cfg.jitter, generator)
             with autocast(dev, cfg.amp):
-                out = teacher.forward_all(xa) if fd2 else {'logits': teacher(xa)}   # the CAL head only when FD2 needs it
+                out = (
+                    teacher.forward_all(xa) if fd2 else {'logits': teacher(xa)}
+                )  # the CAL head only when FD2 needs it
                 terms = {'ce': F.cross_entropy(out['logits'].float(), y)}
                 if fd2:
                     cal = out['cal']
-                    terms['ce'] = cfg.r * F.cross_entropy(cal['logits'].float(), y) + (1 - cfg.r) * terms['ce']
+                    terms['ce'] = (
+                        cfg.r * F.cross_entropy(cal['logits'].float(), y)
+                        + (1 - cfg.r) * terms['ce']
+                    )
                 terms['bn'] = cfg.alpha_bn * bn.loss()
                 if fd2:
-                    terms['fc'] = cfg.lambda_f * characteristic_loss(cal['z'].float(), P, y, cfg.rho, cfg.distance)
+                    terms['fc'] = cfg.lambda_f * characteristic_loss(
+                        cal['z'].float(), P, y, cfg.rho, cfg.distance
+                    )
                     if prev is not None and prev.shape[1] > 0:
-                        terms['sc'] = cfg.lambda_s * attention_similarity_loss(cal['attn'].float(), prev, cfg.distance)
+                        terms['sc'] = cfg.lambda_s * attention_similarity_loss(
+                            cal['attn'].float(), prev, cfg.distance
+                        )
             loss = sum(terms.values())
             if not torch.isfinite(loss):
                 bad = [k for k, v in terms.items() if not torch.isfinite(v)]
-                raise NumericalError(f"Recover loss is not finite at step {t} (term {bad}) for classes {y.unique().tolist()}: "
-                                     f"lower lr (now {cfg.lr}) or alpha_bn. Images finished earlier are kept.")
-            opt.zero_grad(set_to_none=True); loss.backward(); opt.step()
-            with torch.no_grad(): x.clamp_(min=lo, max=hi)                 # back into the valid pixel range
-            if log is not None: log.append({k: float(v.detach()) for k, v in terms.items()})
-    finally: bn.remove()
+                raise NumericalError(
+                    f"Recover loss is not finite at step {t} (term {bad}) for classes {y.unique().tolist()}: "
+                    f"lower lr (now {cfg.lr}) or alpha_bn. Images finished earlier are kept."
+                )
+            opt.zero_grad(set_to_none=True)
+            loss.backward()
+            opt.step()
+            with torch.no_grad():
+                x.clamp_(min=lo, max=hi)  # back into the valid pixel range
+            if log is not None:
+                log.append({k: float(v.detach()) for k, v in terms.items()})
+    finally:
+        bn.remove()
     return x.detach()
 
 # %% ../../nbs/05_synth.recover.ipynb #bbba2f87
 def _initial(teacher, data, cfg, ipc, dev):
     "Initial pixels per (class, index) as normalised [K, ipc, 3, S, S]."
     K, S = data.num_classes, data.size
-    init = cfg.init if cfg.init != 'auto' else ('patches' if cfg.method in ('sre2l++', 'fd2') else 'noise')
+    init = (
+        cfg.init
+        if cfg.init != 'auto'
+        else ('patches' if cfg.method in ('sre2l++', 'fd2') else 'noise')
+    )
     if init == 'noise':
         return torch.randn(K, ipc, 3, S, S, generator=make_generator(cfg.seed + 12345))
     if init == 'patches':
@@ -132,74 +202,136 @@ def _initial(teacher, data, cfg, ipc, dev):
         return teacher.norm(x).view(K, ipc, 3, S, S)
     raise ConfigError(f"init must be 'noise', 'patches' or 'auto', got {cfg.init!r}.")
 
-def recover(teacher, data:ImageData, ipc:int, cfg:RecoverConfig, out, meta:dict|None=None, classes:list|None=None)->Path:
+
+def recover(
+    teacher,
+    data: ImageData,
+    ipc: int,
+    cfg: RecoverConfig,
+    out,
+    meta: dict | None = None,
+    classes: list | None = None,
+) -> Path:
     "Synthesise `ipc` images per class into the distilled-set folder `out` (resumes what exists)."
-    dev = get_device(cfg.device); teacher = teacher.to(dev).eval()
-    for p in teacher.parameters(): p.requires_grad_(False)
-    teacher.check_classes(data.classes); data.check_nonempty()
-    if data.size != teacher.size: raise DataError(f"Data are {data.size} px but the teacher takes {teacher.size} px: load the data at size={teacher.size}.")
+    dev = get_device(cfg.device)
+    teacher = teacher.to(dev).eval()
+    for p in teacher.parameters():
+        p.requires_grad_(False)
+    teacher.check_classes(data.classes)
+    data.check_nonempty()
+    if data.size != teacher.size:
+        raise DataError(
+            f"Data are {data.size} px but the teacher takes {teacher.size} px: load the data at size={teacher.size}."
+        )
     K, S = data.num_classes, data.size
     todo = list(range(K)) if classes is None else list(classes)
-    m = {**(meta or {}), 'method': cfg.method, 'ipc': ipc, 'size': S, 'seed': cfg.seed,
-         'mean': teacher.norm.mean.flatten().tolist(), 'std': teacher.norm.std.flatten().tolist(), 'config': cfg.to_dict()}
-    if is_main(): w = DistilledWriter(out, data.classes, m)            # rank 0 writes classes.json and meta.json first
+    m = {
+        **(meta or {}),
+        'method': cfg.method,
+        'ipc': ipc,
+        'size': S,
+        'seed': cfg.seed,
+        'mean': teacher.norm.mean.flatten().tolist(),
+        'std': teacher.norm.std.flatten().tolist(),
+        'config': cfg.to_dict(),
+    }
+    if is_main():
+        w = DistilledWriter(out, data.classes, m)  # rank 0 writes classes.json and meta.json first
     barrier()
-    if not is_main(): w = DistilledWriter(out, data.classes, m, write_meta=False)
+    if not is_main():
+        w = DistilledWriter(out, data.classes, m, write_meta=False)
     init = None
-    chunks = my_chunks([todo[i:i + cfg.class_chunk] for i in range(0, len(todo), cfg.class_chunk)])  # this rank's chunks
+    chunks = my_chunks(
+        [todo[i : i + cfg.class_chunk] for i in range(0, len(todo), cfg.class_chunk)]
+    )  # this rank's chunks
     fd2, ref = cfg.method == 'fd2', cfg.ls_schedule == 'reference'
-    maps = _MapMemory(out, teacher, dev) if fd2 and not ref else None   # FD2: class -> maps of its finished images
+    maps = (
+        _MapMemory(out, teacher, dev) if fd2 and not ref else None
+    )  # FD2: class -> maps of its finished images
     bar = progress(total=ipc * len(chunks), desc=f'recover {cfg.method}')
-    t0 = time.time(); log = []
+    t0 = time.time()
+    log = []
     for j in range(ipc):
         for ch in chunks:
             y = torch.tensor(ch, device=dev)
             if not all(w.exists(c, j) for c in ch):
-                if init is None: init = _initial(teacher, data, cfg, ipc, dev)
+                if init is None:
+                    init = _initial(teacher, data, cfg, ipc, dev)
                 g = make_generator(cfg.seed * 1_000_003 + j * 1009 + ch[0])
                 prev = None
-                if fd2: prev = maps.prev(ch, j) if maps else _prev_maps_reference(teacher, out, ch, 4 if j >= 4 else 0, j, cfg, dev)
+                if fd2:
+                    prev = (
+                        maps.prev(ch, j)
+                        if maps
+                        else _prev_maps_reference(teacher, out, ch, 4 if j >= 4 else 0, j, cfg, dev)
+                    )
                 x = recover_batch(teacher, init[ch, j].to(dev), y, cfg, prev, g, log)
-                if maps: maps.add(ch, j, _attn_of(teacher, x, False, None))   # saved before the images: see above
-                for c, img in zip(ch, teacher.norm.denorm(x).cpu()): w.put(c, j, img)
+                if maps:
+                    maps.add(
+                        ch, j, _attn_of(teacher, x, False, None)
+                    )  # saved before the images: see above
+                for c, img in zip(ch, teacher.norm.denorm(x).cpu()):
+                    w.put(c, j, img)
             bar.update(1)
     bar.close()
-    barrier()                                                          # every rank's images are written
+    barrier()  # every rank's images are written
     w.finish(seconds=round(time.time() - t0, 1), final_terms=log[-1] if log else None)
-    if is_main(): shutil.rmtree(Path(out)/'.fd2_maps', ignore_errors=True)   # resume state only: a finished set is a plain ImageFolder
+    if is_main():
+        shutil.rmtree(
+            Path(out) / '.fd2_maps', ignore_errors=True
+        )  # resume state only: a finished set is a plain ImageFolder
     return Path(out)
+
 
 class _MapMemory:
     "FD2's attention maps of finished images, per class, in memory and mirrored to `.fd2_maps/<c>.pt` for resume."
-    def __init__(self, out, teacher, dev): self.dir, self.teacher, self.dev, self.mem = Path(out)/'.fd2_maps', teacher, dev, {}
+
+    def __init__(self, out, teacher, dev):
+        self.dir, self.teacher, self.dev, self.mem = Path(out) / '.fd2_maps', teacher, dev, {}
+
     def _load(self, c, j):
         "Maps [j, M, h, w] of images 0..j-1 of class c: memory, else the mirror file, else the PNGs (warned)."
         m = self.mem.get(c)
         if m is None or len(m) < j:
-            f = self.dir/f'{c:03d}.pt'
-            try: m = load_torch(f, self.dev)
-            except Exception: m = None
+            f = self.dir / f'{c:03d}.pt'
+            try:
+                m = load_torch(f, self.dev)
+            except Exception:
+                m = None
             if m is None or len(m) < j:
-                warnings.warn(f"{f} is missing or short: recomputing class {c}'s FD2 attention maps from its PNGs "
-                              "(8-bit), so this resumed run may differ slightly from an uninterrupted one.")
+                warnings.warn(
+                    f"{f} is missing or short: recomputing class {c}'s FD2 attention maps from its PNGs "
+                    "(8-bit), so this resumed run may differ slightly from an uninterrupted one."
+                )
                 xs = _saved_images(self.dir.parent, [c], 0, j, self.teacher.size)[0]
                 m = _attn_of(self.teacher, self.teacher.norm(xs.to(self.dev)), False, None)
             self.mem[c] = m
         return self.mem[c][:j]
+
     def prev(self, ch, j):
         return None if j == 0 else torch.stack([self._load(c, j) for c in ch])
+
     def add(self, ch, j, a):
         for c, ac in zip(ch, a):
             m = torch.cat([self._load(c, j), ac[None]]) if j else ac[None]
-            self.mem[c] = m; save_torch(m.cpu(), self.dir/f'{c:03d}.pt')
+            self.mem[c] = m
+            save_torch(m.cpu(), self.dir / f'{c:03d}.pt')
 
-def _saved_images(out, ch, start, j, size)->torch.Tensor:
+
+def _saved_images(out, ch, start, j, size) -> torch.Tensor:
     "The written images start..j-1 of classes ch, decoded: uint8 [len(ch), j-start, 3, size, size]."
-    return torch.stack([torch.stack([decode_image(image_path(out, c, i), size) for i in range(start, j)]) for c in ch])
+    return torch.stack(
+        [
+            torch.stack([decode_image(image_path(out, c, i), size) for i in range(start, j)])
+            for c in ch
+        ]
+    )
+
 
 def _prev_maps_reference(teacher, out, ch, start, j, cfg, dev):
     "The FD2 scripts' L_S memory: saved images start..j-1 of classes ch, re-loaded, one random crop+flip, [B, J, M, h, w]."
-    if j - start <= 0: return None
+    if j - start <= 0:
+        return None
     xs = _saved_images(out, ch, start, j, teacher.size)
     B, J = xs.shape[:2]
     xn = teacher.norm(xs.view(B * J, 3, teacher.size, teacher.size).to(dev))

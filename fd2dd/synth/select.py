@@ -11,43 +11,63 @@ from ..core import *
 from ..data.core import ImageData, batches
 from ..data.augment import sample_rrc, crop_resize
 from .compose import stitch, compose_focus
-from ..models.attention import cal_attention, feature_attention, cls_attention, class_activation_map
+from fd2dd.models.attention import (
+    cal_attention,
+    feature_attention,
+    cls_attention,
+    class_activation_map,
+)
 
 # %% auto #0
 __all__ = ['class_pool', 'random_select', 'pad_center', 'score_crops', 'RDEDConfig', 'rded_select', 'FocusConfig', 'key_windows',
            'attention_maps', 'focusdd_select']
 
 # %% ../../nbs/05a_synth.select.ipynb #07a45d7a
-def class_pool(data:ImageData, c:int, n:int, seed:int, need:int|None=None, what:str='images')->torch.Tensor:
+def class_pool(
+    data: ImageData, c: int, n: int, seed: int, need: int | None = None, what: str = 'images'
+) -> torch.Tensor:
     "Indices of up to n images of class c in a seeded order; warns and reuses when fewer than `need` exist."
     idx = data.indices_of(c)
-    if len(idx) == 0: raise DataError(f"Class {c} ({data.classes[c]}) has no images in {data.name}.")
+    if len(idx) == 0:
+        raise DataError(f"Class {c} ({data.classes[c]}) has no images in {data.name}.")
     idx = idx[torch.randperm(len(idx), generator=make_generator(seed * 7919 + c))][:n]
     if need is not None and len(idx) < need:
-        warnings.warn(f"class {c} ({data.classes[c]}) has {len(idx)} {what} but {need} are needed: reusing images.")
+        warnings.warn(
+            f"class {c} ({data.classes[c]}) has {len(idx)} {what} but {need} are needed: reusing images."
+        )
         idx = idx[torch.arange(need) % len(idx)]
     return idx
 
-def random_select(data:ImageData, ipc:int, seed:int=0)->ImageData:
+
+def random_select(data: ImageData, ipc: int, seed: int = 0) -> ImageData:
     "IPC seeded random real images per class (reused with a warning if a class has fewer)."
     idx = torch.cat([class_pool(data, c, ipc, seed, need=ipc) for c in range(data.num_classes)])
     return data.subset(idx)
 
 # %% ../../nbs/05a_synth.select.ipynb #e801f558
-def pad_center(x:torch.Tensor, size:int)->torch.Tensor:
+def pad_center(x: torch.Tensor, size: int) -> torch.Tensor:
     "Zero-pad [B,C,s,s] to [B,C,size,size], centred."
-    p = size - x.shape[-1]; a = p // 2
+    p = size - x.shape[-1]
+    a = p // 2
     return F.pad(x, (a, p - a, a, p - a)) if p > 0 else x
 
+
 @torch.no_grad()
-def score_crops(teacher, x:torch.Tensor, labels:torch.Tensor, bs:int=256, amp='auto')->torch.Tensor:
+def score_crops(
+    teacher, x: torch.Tensor, labels: torch.Tensor, bs: int = 256, amp='auto'
+) -> torch.Tensor:
     "Realism -CE of normalised crops x [N,3,s,s] (padded to the teacher's size) for their labels."
-    dev = next(teacher.parameters()).device; out = []
+    dev = next(teacher.parameters()).device
+    out = []
     for idx in batches(len(x), bs):
         xb = x[idx].to(dev)
-        if xb.shape[-1] > teacher.size: xb = F.interpolate(xb, size=teacher.size, mode='bilinear', antialias=True, align_corners=False)
+        if xb.shape[-1] > teacher.size:
+            xb = F.interpolate(
+                xb, size=teacher.size, mode='bilinear', antialias=True, align_corners=False
+            )
         xb = pad_center(xb, teacher.size)
-        with autocast(dev, amp): lo = teacher(xb).float()
+        with autocast(dev, amp):
+            lo = teacher(xb).float()
         out.append(-F.cross_entropy(lo, labels[idx].to(dev), reduction='none').cpu())
     return torch.cat(out)
 
@@ -55,100 +75,187 @@ def score_crops(teacher, x:torch.Tensor, labels:torch.Tensor, bs:int=256, amp='a
 @dataclass
 class RDEDConfig(Config):
     "RDED selection (defaults of its code; f = 1 at 32-64 px)."
-    factor: int = 1          # f: stitch f x f crops per image
-    num_crops: int = 5       # random crops scored per candidate image
-    pool: int = 300          # candidate images per class
+
+    factor: int = 1  # f: stitch f x f crops per image
+    num_crops: int = 5  # random crops scored per candidate image
+    pool: int = 300  # candidate images per class
     scale: tuple = (0.08, 1.0)
     seed: int = 0
 
+
 @torch.no_grad()
-def rded_select(teacher, data:ImageData, ipc:int, cfg:RDEDConfig=RDEDConfig())->tuple[torch.Tensor, torch.Tensor]:
+def rded_select(
+    teacher, data: ImageData, ipc: int, cfg: RDEDConfig = RDEDConfig()
+) -> tuple[torch.Tensor, torch.Tensor]:
     "RDED: images [K*ipc,3,S,S] float in [0,1] and labels, class-major."
-    S, f = data.size, cfg.factor; s = S // f
+    S, f = data.size, cfg.factor
+    s = S // f
     imgs, labs = [], []
     for c in progress(range(data.num_classes), desc='rded'):
-        idx = class_pool(data, c, cfg.pool, cfg.seed, need=max(1, math.ceil(ipc * f * f / cfg.num_crops)), what='candidates')
+        idx = class_pool(
+            data,
+            c,
+            cfg.pool,
+            cfg.seed,
+            need=max(1, math.ceil(ipc * f * f / cfg.num_crops)),
+            what='candidates',
+        )
         g = make_generator(cfg.seed * 104729 + c)
-        x = data.images[idx].float().div(255).repeat_interleave(cfg.num_crops, 0)            # [n*k, 3, S, S]
-        boxes = sample_rrc(len(x), S, S, cfg.scale, (1., 1.), generator=g)
-        crops = crop_resize(x, boxes, s)                                                       # [n*k, 3, s, s]
-        sc = score_crops(teacher, teacher.norm(crops), torch.full((len(x),), c)).view(-1, cfg.num_crops)
-        best = sc.argmax(1) + torch.arange(len(sc)) * cfg.num_crops                            # best crop per image
+        x = data.images[idx].float().div(255).repeat_interleave(cfg.num_crops, 0)  # [n*k, 3, S, S]
+        boxes = sample_rrc(len(x), S, S, cfg.scale, (1.0, 1.0), generator=g)
+        crops = crop_resize(x, boxes, s)  # [n*k, 3, s, s]
+        sc = score_crops(teacher, teacher.norm(crops), torch.full((len(x),), c)).view(
+            -1, cfg.num_crops
+        )
+        best = sc.argmax(1) + torch.arange(len(sc)) * cfg.num_crops  # best crop per image
         order = sc.flatten()[best].argsort(descending=True)
         chosen = crops[best[order]]
         need = ipc * f * f
-        if len(chosen) < need: chosen = chosen[torch.arange(need) % len(chosen)]
-        chosen = chosen[:need].view(f * f, ipc, 3, s, s).transpose(0, 1)                        # patch k*ipc+i -> cell k of image i
-        imgs.append(stitch(chosen, f)); labs += [c] * ipc
+        if len(chosen) < need:
+            chosen = chosen[torch.arange(need) % len(chosen)]
+        chosen = (
+            chosen[:need].view(f * f, ipc, 3, s, s).transpose(0, 1)
+        )  # patch k*ipc+i -> cell k of image i
+        imgs.append(stitch(chosen, f))
+        labs += [c] * ipc
     return torch.cat(imgs), torch.tensor(labs)
 
 # %% ../../nbs/05a_synth.select.ipynb #2d8c1044
 @dataclass
 class FocusConfig(Config):
     "FocusDD reconstruction parameters (every open choice of the paper; defaults are the reconstruction's)."
-    factor: int = 2             # f: grid f x f
-    n_global: int = 1           # downsampled whole images per distilled image (0 or 1)
-    global_cell: str = 'last'   # where the global view goes: 'last', 'first' or 'random'
-    eta: float = 1.0            # weight of the attention mass in the realism score
-    attention: str = 'vit'      # 'vit' (observer's CLS attention), 'cal' (teacher's CAL maps), 'cam' (class activation map), 'feature' (channel norm)
-    layer: int = -1             # ViT layer for attention
+
+    factor: int = 2  # f: grid f x f
+    n_global: int = 1  # downsampled whole images per distilled image (0 or 1)
+    global_cell: str = 'last'  # where the global view goes: 'last', 'first' or 'random'
+    eta: float = 1.0  # weight of the attention mass in the realism score
+    attention: str = 'vit'  # 'vit' (observer's CLS attention), 'cal' (teacher's CAL maps), 'cam' (class activation map), 'feature' (channel norm)
+    layer: int = -1  # ViT layer for attention
     rollout: bool = False
     pool: int = 300
     seed: int = 0
 
-def key_windows(att:torch.Tensor, k:int)->tuple[torch.Tensor, torch.Tensor]:
+
+def key_windows(att: torch.Tensor, k: int) -> tuple[torch.Tensor, torch.Tensor]:
     "Top-left cell (row, col) [B,2] and mass [B] of the k x k window with the largest attention sum in att [B,g,g]."
-    m = F.avg_pool2d(att[:, None].float(), k, stride=1)[:, 0] * k * k        # [B, g-k+1, g-k+1]
-    w = m.shape[-1]; best = m.flatten(1).argmax(1)
+    m = F.avg_pool2d(att[:, None].float(), k, stride=1)[:, 0] * k * k  # [B, g-k+1, g-k+1]
+    w = m.shape[-1]
+    best = m.flatten(1).argmax(1)
     return torch.stack([best // w, best % w], 1), m.flatten(1).amax(1)
 
 # %% ../../nbs/05a_synth.select.ipynb #34eb3221
 @torch.no_grad()
-def attention_maps(source:str, teacher, x_norm:torch.Tensor, observer=None, layer=-1, rollout=False, bs=128, labels=None)->torch.Tensor:
+def attention_maps(
+    source: str,
+    teacher,
+    x_norm: torch.Tensor,
+    observer=None,
+    layer=-1,
+    rollout=False,
+    bs=128,
+    labels=None,
+) -> torch.Tensor:
     "Attention [N,g,g] of normalised images from `source` ('vit' needs `observer`, a ViT `Teacher`)."
     out = []
     for idx in batches(len(x_norm), bs):
         xb = x_norm[idx]
         if source == 'vit':
-            if observer is None: raise ConfigError("attention='vit' needs a ViT observer (train one with squeeze arch='vit_tiny').")
-            xo = F.interpolate(xb, size=observer.size, mode='bilinear', align_corners=False) if xb.shape[-1] != observer.size else xb
+            if observer is None:
+                raise ConfigError(
+                    "attention='vit' needs a ViT observer (train one with squeeze arch='vit_tiny')."
+                )
+            xo = (
+                F.interpolate(xb, size=observer.size, mode='bilinear', align_corners=False)
+                if xb.shape[-1] != observer.size
+                else xb
+            )
             out.append(cls_attention(observer.net, xo, layer, rollout))
         elif source == 'cal':
-            if teacher.cal is None: raise ConfigError("attention='cal' needs a teacher with a CAL head (squeeze with cal=True).")
+            if teacher.cal is None:
+                raise ConfigError(
+                    "attention='cal' needs a teacher with a CAL head (squeeze with cal=True)."
+                )
             out.append(cal_attention(teacher.forward_all(xb)['cal']['attn']))
-        elif source == 'feature': out.append(feature_attention(teacher.forward_all(xb)['fmap']))
+        elif source == 'feature':
+            out.append(feature_attention(teacher.forward_all(xb)['fmap']))
         elif source == 'cam':
-            if labels is None: raise ConfigError("attention='cam' needs the images' labels.")
-            o = teacher.forward_all(xb); out.append(class_activation_map(teacher.net, o['fmap'], labels[idx].to(xb.device)))
-        else: raise ConfigError(f"attention must be 'vit', 'cal', 'cam' or 'feature', got {source!r}.")
+            if labels is None:
+                raise ConfigError("attention='cam' needs the images' labels.")
+            o = teacher.forward_all(xb)
+            out.append(class_activation_map(teacher.net, o['fmap'], labels[idx].to(xb.device)))
+        else:
+            raise ConfigError(
+                f"attention must be 'vit', 'cal', 'cam' or 'feature', got {source!r}."
+            )
     return torch.cat(out)
 
+
 @torch.no_grad()
-def focusdd_select(teacher, data:ImageData, ipc:int, cfg:FocusConfig=FocusConfig(), observer=None, return_boxes:bool=False):
+def focusdd_select(
+    teacher,
+    data: ImageData,
+    ipc: int,
+    cfg: FocusConfig = FocusConfig(),
+    observer=None,
+    return_boxes: bool = False,
+):
     "FocusDD (reconstruction): images [K*ipc,3,S,S] in [0,1] and labels; optionally the key boxes per class."
-    S, f = data.size, cfg.factor; s = S // f
+    S, f = data.size, cfg.factor
+    s = S // f
     n_key = f * f - cfg.n_global
-    if not 0 <= cfg.n_global <= 1: raise ConfigError(f"n_global must be 0 or 1, got {cfg.n_global}.")
+    if not 0 <= cfg.n_global <= 1:
+        raise ConfigError(f"n_global must be 0 or 1, got {cfg.n_global}.")
     imgs, labs, allboxes = [], [], {}
     for c in progress(range(data.num_classes), desc='focusdd'):
         idx = class_pool(data, c, cfg.pool, cfg.seed, need=max(ipc * n_key, ipc), what='candidates')
-        x = data.images[idx].float().div(255); xn = teacher.norm(x)
-        att = attention_maps(cfg.attention, teacher, xn, observer, cfg.layer, cfg.rollout, labels=torch.full((len(xn),), c))   # [n, g, g]
-        g = att.shape[-1]; k = max(1, round(g / f))
+        x = data.images[idx].float().div(255)
+        xn = teacher.norm(x)
+        att = attention_maps(
+            cfg.attention,
+            teacher,
+            xn,
+            observer,
+            cfg.layer,
+            cfg.rollout,
+            labels=torch.full((len(xn),), c),
+        )  # [n, g, g]
+        g = att.shape[-1]
+        k = max(1, round(g / f))
         rc, mass = key_windows(att, k)
         cell = S / g
-        boxes = torch.stack([rc[:, 1] * cell, rc[:, 0] * cell, (rc[:, 1] + k) * cell, (rc[:, 0] + k) * cell], 1)
-        patches = crop_resize(x, boxes, s)                                                    # [n, 3, s, s]
+        boxes = torch.stack(
+            [rc[:, 1] * cell, rc[:, 0] * cell, (rc[:, 1] + k) * cell, (rc[:, 0] + k) * cell], 1
+        )
+        patches = crop_resize(x, boxes, s)  # [n, 3, s, s]
         lab = torch.full((len(x),), c)
-        judge = observer if cfg.attention == 'vit' else teacher              # the model whose attention chose the patches scores them
+        judge = (
+            observer if cfg.attention == 'vit' else teacher
+        )  # the model whose attention chose the patches scores them
         s_patch = score_crops(judge, judge.norm(patches), lab) + cfg.eta * mass
         s_img = score_crops(judge, judge.norm(x), lab) + cfg.eta * mass
-        kp = patches[s_patch.argsort(descending=True)][:ipc * n_key]
-        if len(kp) < ipc * n_key: kp = kp[torch.arange(ipc * n_key) % len(kp)]
-        glob = F.interpolate(x[s_img.argsort(descending=True)[:ipc]], size=(s, s), mode='bilinear', antialias=True, align_corners=False)
-        if len(glob) < ipc: glob = glob[torch.arange(ipc) % len(glob)]
-        cells = kp.view(n_key, ipc, 3, s, s).transpose(0, 1)                                 # [ipc, n_key, 3, s, s]
-        imgs.append(compose_focus(cells, glob if cfg.n_global else None, f, cfg.global_cell, make_generator(cfg.seed + c)))
-        labs += [c] * ipc; allboxes[c] = (idx, boxes)
+        kp = patches[s_patch.argsort(descending=True)][: ipc * n_key]
+        if len(kp) < ipc * n_key:
+            kp = kp[torch.arange(ipc * n_key) % len(kp)]
+        glob = F.interpolate(
+            x[s_img.argsort(descending=True)[:ipc]],
+            size=(s, s),
+            mode='bilinear',
+            antialias=True,
+            align_corners=False,
+        )
+        if len(glob) < ipc:
+            glob = glob[torch.arange(ipc) % len(glob)]
+        cells = kp.view(n_key, ipc, 3, s, s).transpose(0, 1)  # [ipc, n_key, 3, s, s]
+        imgs.append(
+            compose_focus(
+                cells,
+                glob if cfg.n_global else None,
+                f,
+                cfg.global_cell,
+                make_generator(cfg.seed + c),
+            )
+        )
+        labs += [c] * ipc
+        allboxes[c] = (idx, boxes)
     out = (torch.cat(imgs), torch.tensor(labs))
     return out + (allboxes,) if return_boxes else out

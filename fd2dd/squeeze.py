@@ -4,7 +4,7 @@
 
 # %% ../nbs/03_squeeze.ipynb #8dc65fb3
 from __future__ import annotations
-import hashlib, math, time
+import hashlib, json, math, time
 from dataclasses import dataclass, field
 from pathlib import Path
 import torch, torch.nn as nn, torch.nn.functional as F
@@ -18,7 +18,8 @@ from .distributed import ddp, sync_buffers, epoch_indices, is_main, barrier, ran
 
 # %% auto #0
 __all__ = ['IMAGENET_MEAN', 'IMAGENET_STD', 'Teacher', 'teacher_state', 'build_teacher', 'load_teacher', 'accuracy',
-           'SqueezeConfig', 'TeacherStep', 'data_identity', 'train_teacher', 'state_dict_of', 'import_teacher']
+           'SqueezeConfig', 'TeacherStep', 'data_identity', 'train_teacher', 'cached_teacher', 'state_dict_of',
+           'import_teacher']
 
 # %% ../nbs/03_squeeze.ipynb #3e2bbdf5
 class Teacher(nn.Module):
@@ -358,6 +359,23 @@ def train_teacher(
         save_torch(teacher_state(t), Path(out) / 'teacher.pt')
     barrier()
     return t
+
+# %% ../nbs/03_squeeze.ipynb #e20b033c
+def cached_teacher(
+    cfg: SqueezeConfig, train: ImageData, test: ImageData, dataset: str = '', root=None
+) -> Teacher:
+    "`train_teacher(cfg, train, test)`, trained once per (settings, data) and kept in `root` (default: the cache folder)."
+    from filelock import FileLock
+    from fd2dd.data.real import cache_dir
+
+    ident = [cfg.to_dict(), data_identity(train), data_identity(test), fd2dd.__version__]
+    key = hashlib.sha256(json.dumps(ident, sort_keys=True, default=str).encode()).hexdigest()[:16]
+    out = Path(root or cache_dir() / 'teachers') / key
+    out.mkdir(parents=True, exist_ok=True)
+    with FileLock(str(out / '.lock')):
+        if (out / 'teacher.pt').exists():
+            return load_teacher(out, cfg.device)
+        return train_teacher(cfg, train, test, out, dataset)
 
 # %% ../nbs/03_squeeze.ipynb #d1ed4ec4
 IMAGENET_MEAN, IMAGENET_STD = (0.485, 0.456, 0.406), (0.229, 0.224, 0.225)

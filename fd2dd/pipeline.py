@@ -710,9 +710,15 @@ def write_report(out) -> Path:
                 att = cal_attention(
                     teacher.forward_all(teacher.norm(d.images[idx[:per]]))['cal']['attn']
                 )
-            save_fig(
-                overlay_attention(d.images[idx[:per]], att), out / 'figures' / f'attention_{m}.png'
+            fig = overlay_attention(
+                d.images[idx[:per]],
+                att,
+                size=2.2,
+                titles=[f'image {j}' for j in range(per)],
+                suptitle=f"{m}: the teacher's CAL attention on class {d.classes[0]}",
+                colorbar=True,
             )
+            save_fig(fig, out / 'figures' / f'attention_{m}.png')
             lines += [
                 f"CAL attention of the teacher on `{m}` images of class `{d.classes[0]}`:",
                 "",

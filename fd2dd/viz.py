@@ -54,20 +54,40 @@ def show_grid(
     return fig
 
 
-def overlay_attention(images, att, masks=None, size: float = 1.3, titles=None):
+def overlay_attention(
+    images,
+    att,
+    masks=None,
+    size: float = 1.3,
+    titles=None,
+    suptitle: str = '',  # a title over the row, e.g. the method and the class
+    colorbar: bool = False,  # a colour bar for the attention (each map scaled to its own maximum)
+):
     "Images with their attention maps [N,h,w] overlaid (and mask outlines when given)."
     n = len(images)
-    fig, axs = plt.subplots(1, n, figsize=(n * size, size * 1.05), squeeze=False)
+    fig, axs = plt.subplots(
+        1,
+        n,
+        figsize=(n * size + (0.6 if colorbar else 0), size * 1.05 + (0.35 if suptitle else 0)),
+        squeeze=False,
+    )
     up = upsample_map(att.detach().float().cpu(), images.shape[-1])
+    up = up / up.flatten(1).amax(1).clamp_min(1e-12)[:, None, None]
     for k, ax in enumerate(axs[0]):
         ax.imshow(_hwc(images[k]))
-        ax.imshow(up[k].numpy(), cmap='jet', alpha=0.45)
+        im = ax.imshow(up[k].numpy(), cmap='jet', alpha=0.45, vmin=0, vmax=1)
         if masks is not None:
             ax.contour(masks[k].float().numpy(), levels=[0.5], colors='white', linewidths=0.8)
         ax.axis('off')
         if titles:
-            ax.set_title(titles[k], fontsize=6)
+            ax.set_title(titles[k], fontsize=6 if size < 2 else 9)
+    if suptitle:
+        fig.suptitle(suptitle, fontsize=10)
     fig.tight_layout()
+    if colorbar:
+        fig.colorbar(
+            im, ax=axs[0].tolist(), fraction=0.02, pad=0.01, label='attention / its maximum'
+        )
     return fig
 
 

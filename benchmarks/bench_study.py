@@ -11,7 +11,8 @@ Datasets: synthbirds (embedded), flowers12 and cifar10-mini (../shared/data, ski
 Variants: random, rded, sre2l++, fd2, fd2-noLF (lambda_f = 0), fd2-noLS (lambda_s = 0), focusdd
 (CAL attention: a ViT observer trained from scratch on these CPU budgets carries no signal), rded-f2
 (RDED's crops in FocusDD's 2x2 layout: the control that separates FocusDD's layout from its choice of
-patches); --variant NAME=METHOD:JSON adds others.
+patches), fadrm+ and fadrm+fd2 (FADRM+'s schedule; with --set 'recover.teachers=[...]' a committee);
+--variant NAME=METHOD:JSON adds others.
 
 Example: python benchmarks/bench_study.py --dataset synthbirds --ipc 1 3 5 --seeds 0,1,2 --out study"""
 import argparse, json, shutil, time
@@ -19,7 +20,7 @@ from pathlib import Path
 import torch
 from common import set_quiet
 from fd2dd.core import save_json, load_json
-from fd2dd.pipeline import RunConfig, DataConfig, load_data, distill, evaluate, summarize, _ci, _pairs, BASELINES
+from fd2dd.pipeline import RunConfig, DataConfig, load_data, distill, evaluate, summarize, get_committee, _ci, _pairs, BASELINES
 from fd2dd.squeeze import train_teacher, load_teacher
 from fd2dd.metrics import paired_difference
 
@@ -29,8 +30,9 @@ DATASETS = {'synthbirds': DataConfig(), 'flowers12': DataConfig(name='imagefolde
 SQUEEZE = {'flowers12': dict(epochs=30, cal_start=20)}    # 720 training images: more epochs than synthbirds' 3000
 VARIANTS = {'random': ('random', {}), 'rded': ('rded', {}), 'sre2l++': ('sre2l++', {}), 'fd2': ('fd2', {}),
             'fd2-noLF': ('fd2', {'lambda_f': 0.0}), 'fd2-noLS': ('fd2', {'lambda_s': 0.0}),
-            'focusdd': ('focusdd', {'attention': 'cal'}), 'rded-f2': ('rded', {'factor': 2})}   # rded-f2: FocusDD's 2x2 layout, RDED's choice of crops
-ABLATIONS = {'fd2': ('fd2-noLF', 'fd2-noLS'), 'focusdd': ('rded', 'rded-f2'), 'rded-f2': ('rded',)}   # the controls of each variant
+            'focusdd': ('focusdd', {'attention': 'cal'}), 'rded-f2': ('rded', {'factor': 2}),
+            'fadrm+': ('fadrm+', {}), 'fadrm+fd2': ('fadrm+fd2', {})}   # rded-f2: FocusDD's 2x2 layout, RDED's choice of crops
+ABLATIONS = {'fd2': ('fd2-noLF', 'fd2-noLS'), 'focusdd': ('rded', 'rded-f2'), 'rded-f2': ('rded',), 'fadrm+fd2': ('fadrm+',)}   # the controls of each variant
 
 def variant_cfg(cfg:RunConfig, v:str)->RunConfig:
     m, kw = VARIANTS[v]; kw = {k: tuple(x) if isinstance(x, list) else x for k, x in kw.items()}   # JSON lists are config tuples
@@ -54,11 +56,13 @@ def study(dataset:str, ipc:int, variants:list, seeds:list, out:Path, split:str='
         share, area = attention_share(teacher, ev), ev.masks[:, -1].float().mean().item()
         res['teacher_attention'] = {'on_parts': share, 'uniform': area, 'x_uniform': share / area}
         print(f"  teacher: top-1 {teacher.meta['test_acc']*100:.1f}%, attention on parts {share*100:.2f}% = {share/area:.1f}x uniform", flush=True)
+    committee = get_committee(cfg, out/dataset/f'committee-{split}', tr, ev) if cfg.recover.teachers else []   # recover.teachers: a committee
+    if committee: res['committee'] = [{'arch': t.net.arch, 'test_acc': t.meta.get('test_acc')} for t in committee]
     old = load_json(cell/'results.json')['variants'] if (cell/'results.json').exists() else {}
     for v in variants:
         vc = variant_cfg(cfg, v); m = VARIANTS[v][0]; runs = []; t0 = time.time()
         for d, s in vc.runs():
-            dd = distill(m, teacher, tr, ipc, cell/'distilled'/v/f'seed{d}', vc, tdir/'teacher.pt', None, seed=d)
+            dd = distill(m, teacher, tr, ipc, cell/'distilled'/v/f'seed{d}', vc, tdir/'teacher.pt', None, seed=d, committee=committee)
             r = evaluate(dd, teacher, ev, vc.train, s, cell/'eval'/f'{v}-d{d}-s{s}.json', vc.device)
             runs.append({'distill_seed': d, 'seed': s, 'final': r['final_acc'], 'avg': r['avg_acc'], 'best': r['best_acc']})
         secs = round(time.time() - t0, 1)
@@ -107,5 +111,5 @@ if __name__ == '__main__':
             r = study(ds, k, a.methods.split(','), [int(s) for s in a.seeds.split(',')], Path(a.out), a.split, base)
             print(table(r), flush=True)
             summ = load_json(a.summary) if Path(a.summary).exists() else {}
-            summ[a.key or f"{ds}/ipc{k}/{a.split}"] = {kk: r[kk] for kk in ('dataset', 'ipc', 'split', 'seeds', 'teacher_acc', 'teacher_attention', 'variants', 'config') if kk in r}
+            summ[a.key or f"{ds}/ipc{k}/{a.split}"] = {kk: r[kk] for kk in ('dataset', 'ipc', 'split', 'seeds', 'teacher_acc', 'teacher_attention', 'committee', 'variants', 'config') if kk in r}
             save_json(summ, a.summary)

@@ -72,7 +72,9 @@ def build_parser() -> argparse.ArgumentParser:
     _common(t)
     t.add_argument('--teacher', required=True, help='teacher checkpoint (file or folder)')
     t.add_argument(
-        '--method', required=True, help='random, sre2l, sre2l++, cda, fd2, rded or focusdd'
+        '--method',
+        required=True,
+        help='random, sre2l, sre2l++, cda, fd2, fadrm+, fadrm+fd2, rded or focusdd',
     )
     t.add_argument('--ipc', type=int, help='images per class')
     t.add_argument('--out', required=True, help='output folder of the distilled set')
@@ -386,7 +388,10 @@ def _cmd(a) -> int:
         obs = load_teacher(a.observer, cfg.device) if a.observer else None
         if obs is not None:
             obs.check_classes(train.classes)
-        print(f'wrote {P.distill(a.method, teacher, train, cfg.ipc, Path(a.out), cfg, tp, obs)}')
+        com = P.get_committee(cfg, None, train, test) if a.method in P.RECOVER_METHODS else []
+        print(
+            f'wrote {P.distill(a.method, teacher, train, cfg.ipc, Path(a.out), cfg, tp, obs, committee=com)}'
+        )
         return 0
     if a.cmd == 'evaluate':
         _check_out(Path(a.out), 'results.json')  # before any student trains

@@ -21,9 +21,9 @@ from .metrics import mean_std, paired_difference, label_robust_score, aug_robust
 from .distributed import is_main, barrier
 
 # %% auto #0
-__all__ = ['ALL_METHODS', 'READOUT', 'BASELINES', 'DataConfig', 'RunConfig', 'load_data', 'get_teacher', 'get_observer',
-           'distill', 'evaluate', 'save_result', 'history_csv', 'tensorboard_log', 'save_student', 'load_student',
-           'summarize', 'say', 'robust_scores', 'run', 'precision_of', 'write_report']
+__all__ = ['ALL_METHODS', 'READOUT', 'BASELINES', 'DataConfig', 'RunConfig', 'load_data', 'get_teacher', 'get_committee',
+           'get_observer', 'distill', 'evaluate', 'save_result', 'history_csv', 'tensorboard_log', 'save_student',
+           'load_student', 'summarize', 'say', 'robust_scores', 'run', 'precision_of', 'write_report']
 
 # %% ../nbs/10_pipeline.ipynb #7df8b03c
 ALL_METHODS = ('random',) + RECOVER_METHODS + ('rded', 'focusdd')
@@ -112,6 +112,13 @@ class RunConfig(Config):
             raise ConfigError(
                 f"seeds {self.seeds} / distill_seeds {self.distill_seeds} repeat a run."
             )
+        for k, t in enumerate(self.recover.teachers):  # the committee, checked before any work
+            if isinstance(t, dict):
+                self.squeeze.replace(**t)
+            elif not Path(t).exists():
+                raise ConfigError(
+                    f"recover.teachers[{k}]: {t} does not exist (a teacher checkpoint, or a dict of squeeze settings to train one)."
+                )
 
     def runs(self) -> list:
         "The (distill seed, student seed) pairs of one method: the same pairs for every method, so runs compare in pairs."
@@ -170,6 +177,34 @@ def get_teacher(cfg: RunConfig, out: Path, train, test):
     )
 
 
+def get_committee(cfg: RunConfig, root: Path | None, train, test) -> list:
+    "The committee of `recover.teachers`: checkpoints loaded, squeeze settings trained (or reused) in root/teachers/<k>/."
+    out = []
+    for k, item in enumerate(cfg.recover.teachers):
+        if isinstance(item, str):
+            t = load_teacher(item, cfg.device)
+            t.check_classes(train.classes, 'dataset')
+        elif root is None:
+            raise ConfigError(
+                f"recover.teachers[{k}] is a set of squeeze settings; outside `fd2dd run` give a checkpoint path (train it with `fd2dd squeeze`)."
+            )
+        else:
+            d = Path(root) / 'teachers' / str(k)
+            if (d / 'teacher.pt').exists():
+                t = load_teacher(d, cfg.device)
+                t.check_classes(train.classes, 'dataset')
+            else:
+                t = train_teacher(
+                    cfg.squeeze.replace(**item, device=cfg.device),
+                    train,
+                    test,
+                    d,
+                    dataset=cfg.data.name,
+                )
+        out.append(t)
+    return out
+
+
 def get_observer(cfg: RunConfig, out: Path, train, test):
     "FocusDD's ViT observer: out/observer/teacher.pt if it exists, else trained locally (no download here)."
     p = out / 'observer' / 'teacher.pt'
@@ -196,6 +231,7 @@ def distill(
     teacher_path=None,
     observer=None,
     seed: int = 0,  # distill seed: added to the recover, RDED and FocusDD seeds (and the random subset's)
+    committee: list = (),  # recover methods: more teachers (`get_committee`)
 ) -> Path:
     "Make (or finish) the distilled set of `method` in `out`."
     if seed:
@@ -214,7 +250,13 @@ def distill(
     }
     if method in RECOVER_METHODS:
         return recover(
-            teacher, train, ipc, cfg.recover.replace(method=method, device=cfg.device), out, meta
+            teacher,
+            train,
+            ipc,
+            cfg.recover.replace(method=method, device=cfg.device),
+            out,
+            meta,
+            committee=committee,
         )
     if (out / 'meta.json').exists() and load_json(out / 'meta.json').get('complete'):
         return out
@@ -500,6 +542,16 @@ def run(cfg: RunConfig, out) -> dict:
         'machine': precision_of(cfg),
     }
     tp = out / 'teacher' / 'teacher.pt'
+    committee = (
+        get_committee(cfg, out, train, test)
+        if any(m in RECOVER_METHODS for m in cfg.methods)
+        else []
+    )
+    if committee:
+        res['committee'] = [
+            {'arch': t.net.arch, 'test_acc': t.meta.get('test_acc'), 'cal': t.cal is not None}
+            for t in committee
+        ]
     n_runs, done, took = len(cfg.methods) * len(cfg.runs()), 0, []
     say(
         f"teacher {teacher.net.arch}: test top-1 {(teacher.meta.get('test_acc') or 0) * 100:.1f}%; "
@@ -525,7 +577,16 @@ def run(cfg: RunConfig, out) -> dict:
                 )
             )
             dd = distill(
-                m, teacher, train, cfg.ipc, out / 'distilled' / m / f'seed{d}', cfg, tp, obs, seed=d
+                m,
+                teacher,
+                train,
+                cfg.ipc,
+                out / 'distilled' / m / f'seed{d}',
+                cfg,
+                tp,
+                obs,
+                seed=d,
+                committee=committee,
             )
             t2 = time.time()
             t_dist += t2 - t1
@@ -633,6 +694,25 @@ def write_report(out) -> Path:
         p = res['machine']
         lines += [
             f"Ran on `{p['device']}`: teacher in {p['teacher']}, recover in {p['recover']}, students and relabelling in {p['students']}.",
+            "",
+        ]
+    if 'committee' in res:
+        rc = cfg['recover']
+        who = ', '.join(f"`{t['arch']}` ({t['test_acc'] * 100:.1f}%)" for t in res['committee'])
+        lines += [
+            f"Recover committee beside the teacher: {who}; "
+            + (
+                "FADRM+ methods take one teacher per iteration in turn, the others "
+                if any(m.startswith('fadrm+') for m in ms)
+                else ""
+            )
+            + f"weigh the teachers' losses '{rc['weights']}'"
+            + (
+                f", {rc['selected_size']} teachers drawn per IPC index"
+                if rc.get('selected_size')
+                else ''
+            )
+            + ". Soft labels come from the run's teacher alone.",
             "",
         ]
     if 'observer' in res:

@@ -131,3 +131,16 @@ def test_bring_your_own_teacher_student_and_export(tmp_path):
     assert x.shape == (3, 3, 72, 72) and lo.shape == (3, 3)
     r = fd2dd('export', tmp_path/'run'/'distilled'/'sre2l++'/'seed0', '--teacher', tmp_path/'run'/'teacher', '--out', tmp_path/'dd', ok=False)
     assert r.returncode == 2 and 'exists from an earlier run' in r.stderr
+
+def test_committee_and_fadrm_plus_run(tmp_path):
+    "A two-teacher committee: FADRM+ and FD2 on FADRM+ beside SRe2L++ and FD2, the committee trained by the run and recorded."
+    com = ['--set', 'recover.teachers=[{arch_kwargs: {width: 8, pool_last: false}, M: 2, seed: 1}]', '--set', 'recover.weights=prior']
+    fd2dd('run', '--out', tmp_path/'run', '--ipc', 2, '--methods', 'fadrm+,fadrm+fd2,sre2l++,fd2', '--seeds', '0', *TINY, *com)
+    assert (tmp_path/'run'/'teachers'/'0'/'teacher.pt').exists()
+    meta = json.loads((tmp_path/'run'/'distilled'/'fadrm+fd2'/'seed0'/'meta.json').read_text())
+    assert meta['complete'] and meta['committee'][0]['cal'] and meta['config']['weights'] == 'prior'
+    res = json.loads((tmp_path/'run'/'results.json').read_text())
+    assert set(res['methods']) == {'fadrm+', 'fadrm+fd2', 'sre2l++', 'fd2'} and len(res['committee']) == 1
+    assert 'Recover committee beside the teacher' in (tmp_path/'run'/'report.md').read_text()
+    r = fd2dd('run', '--out', tmp_path/'x', '--methods', 'fd2', *TINY, '--set', 'recover.teachers=[nope.pt]', ok=False)
+    assert r.returncode == 2 and 'recover.teachers[0]: nope.pt does not exist' in r.stderr and not (tmp_path/'x'/'teacher').exists()

@@ -18,10 +18,16 @@ from ..distributed import is_main, barrier, my_chunks
 from ..data.real import decode_image
 
 # %% auto #0
-__all__ = ['METHODS', 'REFERENCE', 'RecoverConfig', 'recover_batch', 'recover']
+__all__ = ['METHODS', 'FD2_METHODS', 'FADRM_BUDGETS', 'FADRM_SIZES', 'REFERENCE', 'RecoverConfig', 'member_weights',
+           'recover_batch', 'recover']
 
 # %% ../../nbs/05_synth.recover.ipynb #baad3074
-METHODS = ('sre2l', 'sre2l++', 'cda', 'fd2')
+METHODS = ('sre2l', 'sre2l++', 'cda', 'fd2', 'fadrm+', 'fadrm+fd2')
+FD2_METHODS = ('fd2', 'fadrm+fd2')  # the methods with FD2's loss terms
+FADRM_BUDGETS, FADRM_SIZES = (
+    (1500, 1500, 1500, 2000),
+    (200, 224, 200, 224),
+)  # FD2's FADRM+ scripts, at 224 px
 REFERENCE = {  # the reference code's settings at 224 px
     # SRe2L ImageNet-1K (VILA-Lab/SRe2L, SRe2L/recover/recover.sh); CDA (CDA/recover_cda_in1k.sh)
     'sre2l': dict(lr=0.25, iterations=1000, alpha_bn=0.01, jitter=32, crop_per='batch'),
@@ -34,6 +40,27 @@ REFERENCE = {  # the reference code's settings at 224 px
     'fd2': dict(
         lr=1e-3,
         iterations=10000,
+        alpha_bn=1e-3,
+        jitter=32,
+        init_factor=2,
+        crop_per='batch',
+        ls_schedule='reference',
+    ),
+    # FD2's FADRM+ scripts (recover/scripts/CUB_imsize224_experiments/FADRMplus*_rec_res18_*.sh, recover_FD2_FADRM.py):
+    # four teachers (ResNet-18, MobileNet-V2, ResNet-50, DenseNet-121), one per iteration in turn
+    'fadrm+': dict(
+        lr=0.1,
+        budgets=FADRM_BUDGETS,
+        phase_sizes=FADRM_SIZES,
+        alpha_bn=1e-3,
+        jitter=32,
+        init_factor=2,
+        crop_per='batch',
+    ),
+    'fadrm+fd2': dict(
+        lr=0.1,
+        budgets=FADRM_BUDGETS,
+        phase_sizes=FADRM_SIZES,
         alpha_bn=1e-3,
         jitter=32,
         init_factor=2,
@@ -66,6 +93,15 @@ class RecoverConfig(Config):
     rho: float = 0.5
     distance: str = 'l2'  # 'l2', 'l1' or 'cos'
     ls_schedule: str = 'fd2dd'  # 'fd2dd' or 'reference'
+    teachers: list = field(
+        default_factory=list
+    )  # the committee beside the run's teacher: checkpoint paths, or dicts of squeeze settings the run trains
+    weights: str = 'equal'  # committee: each member's loss weight, 'equal', 'random' or 'prior' (softmax of test accuracy in % / prior_temperature)
+    prior_temperature: float = 5.0
+    selected_size: int = 0  # committee members drawn for each IPC index (0: all of them)
+    budgets: tuple = ()  # fadrm+: iterations per phase; () splits `iterations` as FD2's 1500/1500/1500/2000
+    phase_sizes: tuple = ()  # fadrm+: input size per phase; () keeps the data's size (FD2's scripts: 200/224/200/224 at 224 px)
+    residual_alpha: float = 0.5  # fadrm+: between phases x <- alpha x + (1 - alpha) x_init
     class_chunk: int = 100  # classes per batch
     amp: str = 'off'  # pixel optimisation stays in fp32 by default
     seed: int = 0
@@ -90,12 +126,47 @@ class RecoverConfig(Config):
             class_chunk=(lambda v: v >= 1, 'at least 1'),
             r=(lambda v: 0 <= v <= 1, 'in [0, 1]'),
             rho=(lambda v: 0 <= v <= 1, 'in [0, 1]'),
+            weights=(lambda v: v in ('equal', 'random', 'prior'), "'equal', 'random' or 'prior'"),
+            prior_temperature=(lambda v: v > 0, 'positive'),
+            selected_size=(lambda v: v >= 0, 'at least 0'),
+            budgets=(lambda v: all(int(b) == b and b >= 0 for b in v), 'iteration counts'),
+            phase_sizes=(lambda v: all(int(s) == s and s >= 8 for s in v), 'sizes in pixels'),
+            residual_alpha=(lambda v: 0 <= v <= 1, 'in [0, 1]'),
+            teachers=(
+                lambda v: all(isinstance(t, (str, dict)) for t in v),
+                'checkpoint paths or dicts of squeeze settings',
+            ),
         )
+        if self.budgets and self.phase_sizes and len(self.budgets) != len(self.phase_sizes):
+            raise ConfigError(
+                f"budgets {self.budgets} and phase_sizes {self.phase_sizes} must have one entry per phase."
+            )
+
+    @property
+    def fd2(self) -> bool:
+        return self.method in FD2_METHODS
+
+    def phases(self, size: int) -> list:
+        "(iterations, input size) of each phase: one phase of `iterations` at `size`, or FADRM+'s phases."
+        if not self.method.startswith('fadrm+'):
+            return [(self.iterations, size)]
+        b = list(self.budgets) or _split(self.iterations, FADRM_BUDGETS)
+        s = list(self.phase_sizes) or [size] * len(b)
+        return list(zip(b, s))
 
     @classmethod
     def reference(cls, method: str, **kw):
         "The config with the reference code's settings for `method`."
         return cls(method=method, **{**REFERENCE[method], **kw})
+
+
+def _split(n: int, parts) -> list:
+    "n iterations split in proportion to `parts` (largest remainders), summing to n."
+    raw = [n * p / sum(parts) for p in parts]
+    out = [int(r) for r in raw]
+    for i in sorted(range(len(raw)), key=lambda i: raw[i] - out[i], reverse=True)[: n - sum(out)]:
+        out[i] += 1
+    return out
 
 # %% ../../nbs/05_synth.recover.ipynb #b889b8f5
 def _cda_min_scale(t, T, m, lo=0.08):
@@ -112,6 +183,58 @@ def _attn_of(teacher, x, augment: bool, g):
     return teacher.forward_all(x)['cal']['attn'].float()
 
 
+def _member_terms(teacher, bn, xa, y, cfg, prev, dev) -> dict:
+    "One teacher's loss terms on the augmented batch xa: CE (and FD2's CAL CE), BN matching, FD2's L_F and L_S."
+    fd2 = cfg.fd2
+    if fd2 and teacher.cal is None:
+        raise ConfigError("FD2 needs a teacher with a CAL head: squeeze with cal=True.")
+    with autocast(dev, cfg.amp):
+        out = (
+            teacher.forward_all(xa) if fd2 else {'logits': teacher(xa)}
+        )  # the CAL head only when FD2 needs it
+        terms = {'ce': F.cross_entropy(out['logits'].float(), y)}
+        if fd2:
+            cal = out['cal']
+            terms['ce'] = (
+                cfg.r * F.cross_entropy(cal['logits'].float(), y) + (1 - cfg.r) * terms['ce']
+            )
+        terms['bn'] = cfg.alpha_bn * bn.loss()
+        if fd2:
+            terms['fc'] = cfg.lambda_f * characteristic_loss(
+                cal['z'].float(), teacher.cal.centers, y, cfg.rho, cfg.distance
+            )
+            if prev is not None and prev.shape[1] > 0:
+                a = cal['attn'].float()
+                if (
+                    prev.shape[-2:] != a.shape[-2:]
+                ):  # FADRM+ phases at another input size: maps on the current grid
+                    prev = F.adaptive_avg_pool2d(prev.flatten(0, 1), a.shape[-2:]).view(
+                        *prev.shape[:3], *a.shape[-2:]
+                    )
+                terms['sc'] = cfg.lambda_s * attention_similarity_loss(a, prev, cfg.distance)
+    return terms
+
+
+def member_weights(teachers: list, rule: str, generator=None, temperature: float = 5.0) -> list:
+    "A committee's loss weights (CV-DD's voting, FD2's recover_FD2.py): equal, random, or softmax of test accuracy (%) / T."
+    n = len(teachers)
+    if rule == 'equal':
+        return [1 / n] * n
+    if rule == 'random':
+        r = torch.rand(n, generator=generator, dtype=torch.float64)
+        return (r / r.sum()).tolist()
+    if rule == 'prior':
+        acc = [t.meta.get('test_acc') for t in teachers]
+        if any(a is None for a in acc):
+            raise ConfigError(
+                "weights='prior' needs every committee teacher's test accuracy (teacher.meta['test_acc'])."
+            )
+        return torch.softmax(
+            torch.tensor([a * 100 for a in acc], dtype=torch.float64) / temperature, 0
+        ).tolist()
+    raise ConfigError(f"weights must be 'equal', 'random' or 'prior', got {rule!r}.")
+
+
 def recover_batch(
     teacher,
     x0: torch.Tensor,
@@ -120,70 +243,91 @@ def recover_batch(
     prev: torch.Tensor | None = None,
     generator=None,
     log=None,
+    committee: list = (),  # more teachers (CV-DD/FD2 committee; FADRM+ takes them in turn)
+    prevs: list
+    | None = None,  # FD2: each committee member's earlier maps, as `prev` for the main teacher
+    weights: list
+    | None = None,  # committee loss weights, main teacher first (default: `member_weights`)
 ) -> torch.Tensor:
     "Optimise normalised images x0 [B,3,S,S] of labels y; prev [B,J,M,h,w] are earlier same-class maps (FD2)."
     dev = x0.device
-    fd2 = cfg.method == 'fd2'
-    if fd2 and teacher.cal is None:
-        raise ConfigError("FD2 needs a teacher with a CAL head: squeeze with cal=True.")
-    x = x0.clone().requires_grad_(True)
-    opt = torch.optim.Adam([x], lr=cfg.lr, betas=(0.5, 0.9), eps=1e-8)
+    members = [teacher, *committee]
+    prevs = [prev, *(prevs if prevs is not None else [None] * len(committee))]
+    fadrm = cfg.method.startswith('fadrm+')
+    if len(members) > 1 and not fadrm and weights is None:
+        weights = member_weights(members, cfg.weights, generator, cfg.prior_temperature)
     lo, hi = [b.to(dev) for b in teacher.norm.bounds()]
-    mods = [teacher.net] + ([teacher.cal] if fd2 and cfg.r > 0 else [])
-    bn = BNMatch(mods, cfg.first_bn_multiplier)
-    P = teacher.cal.centers if fd2 else None
+    bns = [
+        BNMatch([m.net] + ([m.cal] if cfg.fd2 and cfg.r > 0 else []), cfg.first_bn_multiplier)
+        for m in members
+    ]
+    phases = cfg.phases(x0.shape[-1])
+    total = sum(n for n, _ in phases)
+    x, t = x0.clone(), 0
     try:
-        for t in range(cfg.iterations):
-            for pg in opt.param_groups:
-                pg['lr'] = 0.5 * cfg.lr * (1 + math.cos(math.pi * t / cfg.iterations))
-            smin = (
-                _cda_min_scale(t, cfg.iterations, cfg.cda_milestone, cfg.scale[0])
-                if cfg.method == 'cda'
-                else cfg.scale[0]
-            )
-            xa = random_resized_crop(
-                x,
-                scale=(smin, cfg.scale[1]),
-                generator=generator,
-                per_batch=cfg.crop_per == 'batch',
-            )
-            xa = jitter(xa, cfg.jitter, generator)
-            with autocast(dev, cfg.amp):
-                out = (
-                    teacher.forward_all(xa) if fd2 else {'logits': teacher(xa)}
-                )  # the CAL head only when FD2 needs it
-                terms = {'ce': F.cross_entropy(out['logits'].float(), y)}
-                if fd2:
-                    cal = out['cal']
-                    terms['ce'] = (
-                        cfg.r * F.cross_entropy(cal['logits'].float(), y)
-                        + (1 - cfg.r) * terms['ce']
-                    )
-                terms['bn'] = cfg.alpha_bn * bn.loss()
-                if fd2:
-                    terms['fc'] = cfg.lambda_f * characteristic_loss(
-                        cal['z'].float(), P, y, cfg.rho, cfg.distance
-                    )
-                    if prev is not None and prev.shape[1] > 0:
-                        terms['sc'] = cfg.lambda_s * attention_similarity_loss(
-                            cal['attn'].float(), prev, cfg.distance
-                        )
-            loss = sum(terms.values())
-            if not torch.isfinite(loss):
-                bad = [k for k, v in terms.items() if not torch.isfinite(v)]
-                raise NumericalError(
-                    f"Recover loss is not finite at step {t} (term {bad}) for classes {y.unique().tolist()}: "
-                    f"lower lr (now {cfg.lr}) or alpha_bn. Images finished earlier are kept."
+        for ph, (n_it, size) in enumerate(phases):
+            if x.shape[-1] != size:  # FADRM+: the phase's input size
+                x = F.interpolate(
+                    x.detach(), size=(size, size), mode='bilinear', align_corners=False
                 )
-            opt.zero_grad(set_to_none=True)
-            loss.backward()
-            opt.step()
-            with torch.no_grad():
-                x.clamp_(min=lo, max=hi)  # back into the valid pixel range
-            if log is not None:
-                log.append({k: float(v.detach()) for k, v in terms.items()})
+            if ph > 0:  # FADRM+'s data-residual: mix the initial image back in
+                x0s = (
+                    x0
+                    if x0.shape[-1] == size
+                    else F.interpolate(x0, size=(size, size), mode='bilinear', align_corners=False)
+                )
+                x = cfg.residual_alpha * x.detach() + (1 - cfg.residual_alpha) * x0s
+            x = x.detach().clone().requires_grad_(True)
+            opt = torch.optim.Adam(
+                [x], lr=cfg.lr, betas=(0.5, 0.9), eps=1e-8
+            )  # a fresh Adam per phase
+            for _ in range(n_it):
+                for pg in opt.param_groups:  # one cosine over all phases
+                    pg['lr'] = 0.5 * cfg.lr * (1 + math.cos(math.pi * t / total))
+                smin = (
+                    _cda_min_scale(t, total, cfg.cda_milestone, cfg.scale[0])
+                    if cfg.method == 'cda'
+                    else cfg.scale[0]
+                )
+                xa = random_resized_crop(
+                    x,
+                    scale=(smin, cfg.scale[1]),
+                    generator=generator,
+                    per_batch=cfg.crop_per == 'batch',
+                )
+                xa = jitter(xa, cfg.jitter, generator)
+                if fadrm:  # one teacher per iteration, in turn (recover_FD2_FADRM.py)
+                    k = t % len(members)
+                    terms = _member_terms(members[k], bns[k], xa, y, cfg, prevs[k], dev)
+                elif len(members) == 1:
+                    terms = _member_terms(teacher, bns[0], xa, y, cfg, prev, dev)
+                else:  # every teacher on the same view, losses weighted (recover_FD2.py)
+                    terms = {}
+                    for k, m in enumerate(members):
+                        for name, v in _member_terms(m, bns[k], xa, y, cfg, prevs[k], dev).items():
+                            terms[name] = terms.get(name, 0) + weights[k] * v
+                loss = sum(terms.values())
+                if not torch.isfinite(loss):
+                    bad = [k for k, v in terms.items() if not torch.isfinite(v)]
+                    raise NumericalError(
+                        f"Recover loss is not finite at step {t} (term {bad}) for classes {y.unique().tolist()}: "
+                        f"lower lr (now {cfg.lr}) or alpha_bn. Images finished earlier are kept."
+                    )
+                opt.zero_grad(set_to_none=True)
+                loss.backward()
+                opt.step()
+                with torch.no_grad():
+                    x.clamp_(min=lo, max=hi)  # back into the valid pixel range
+                if log is not None:
+                    log.append({k: float(v.detach()) for k, v in terms.items()})
+                t += 1
     finally:
-        bn.remove()
+        for bn in bns:
+            bn.remove()
+    if x.shape[-1] != x0.shape[-1]:  # a last phase at another size: back to the set's size
+        x = F.interpolate(
+            x.detach(), size=x0.shape[-2:], mode='bilinear', align_corners=False
+        ).clamp(lo, hi)
     return x.detach()
 
 # %% ../../nbs/05_synth.recover.ipynb #bbba2f87
@@ -193,7 +337,7 @@ def _initial(teacher, data, cfg, ipc, dev):
     init = (
         cfg.init
         if cfg.init != 'auto'
-        else ('patches' if cfg.method in ('sre2l++', 'fd2') else 'noise')
+        else ('patches' if cfg.method in ('sre2l++', 'fd2', 'fadrm+', 'fadrm+fd2') else 'noise')
     )
     if init == 'noise':
         return torch.randn(K, ipc, 3, S, S, generator=make_generator(cfg.seed + 12345))
@@ -211,13 +355,26 @@ def recover(
     out,
     meta: dict | None = None,
     classes: list | None = None,
+    committee: list = (),  # more teachers (their CAL heads and prototypes too): see `recover_batch`
 ) -> Path:
     "Synthesise `ipc` images per class into the distilled-set folder `out` (resumes what exists)."
     dev = get_device(cfg.device)
-    teacher = teacher.to(dev).eval()
-    for p in teacher.parameters():
-        p.requires_grad_(False)
-    teacher.check_classes(data.classes)
+    members = [m.to(dev).eval() for m in (teacher, *committee)]
+    teacher = members[0]
+    for m in members:
+        for p in m.parameters():
+            p.requires_grad_(False)
+        m.check_classes(data.classes)
+        if (
+            m.size != teacher.size
+            or not torch.equal(m.norm.mean.cpu(), teacher.norm.mean.cpu())
+            or not torch.equal(m.norm.std.cpu(), teacher.norm.std.cpu())
+        ):
+            raise ConfigError(
+                f"Committee teacher {m.net.arch} takes {m.size} px normalised by {m.norm.mean.flatten().tolist()}/{m.norm.std.flatten().tolist()}, "
+                f"the run's teacher {teacher.size} px by {teacher.norm.mean.flatten().tolist()}/{teacher.norm.std.flatten().tolist()}: "
+                "a committee must share one input space (train its teachers on the same data)."
+            )
     data.check_nonempty()
     if data.size != teacher.size:
         raise DataError(
@@ -235,6 +392,11 @@ def recover(
         'std': teacher.norm.std.flatten().tolist(),
         'config': cfg.to_dict(),
     }
+    if committee:
+        m['committee'] = [
+            {'arch': t.net.arch, 'test_acc': t.meta.get('test_acc'), 'cal': t.cal is not None}
+            for t in committee
+        ]
     if is_main():
         w = DistilledWriter(out, data.classes, m)  # rank 0 writes classes.json and meta.json first
     barrier()
@@ -244,10 +406,12 @@ def recover(
     chunks = my_chunks(
         [todo[i : i + cfg.class_chunk] for i in range(0, len(todo), cfg.class_chunk)]
     )  # this rank's chunks
-    fd2, ref = cfg.method == 'fd2', cfg.ls_schedule == 'reference'
+    fd2, ref = cfg.fd2, cfg.ls_schedule == 'reference'
     maps = (
-        _MapMemory(out, teacher, dev) if fd2 and not ref else None
-    )  # FD2: class -> maps of its finished images
+        [_MapMemory(out, t, dev, f't{k}' if k else '') for k, t in enumerate(members)]
+        if fd2 and not ref
+        else None
+    )  # FD2: per teacher, class -> maps of its finished images
     bar = progress(total=ipc * len(chunks), desc=f'recover {cfg.method}')
     t0 = time.time()
     log = []
@@ -258,18 +422,31 @@ def recover(
                 if init is None:
                     init = _initial(teacher, data, cfg, ipc, dev)
                 g = make_generator(cfg.seed * 1_000_003 + j * 1009 + ch[0])
-                prev = None
+                use = _selected(len(members), cfg, j)  # the committee members of this IPC index
+                prevs = [None] * len(use)
                 if fd2:
-                    prev = (
-                        maps.prev(ch, j)
+                    prevs = [
+                        maps[k].prev(ch, j)
                         if maps
-                        else _prev_maps_reference(teacher, out, ch, 4 if j >= 4 else 0, j, cfg, dev)
-                    )
-                x = recover_batch(teacher, init[ch, j].to(dev), y, cfg, prev, g, log)
+                        else _prev_maps_reference(
+                            members[k], out, ch, 4 if j >= 4 else 0, j, cfg, dev
+                        )
+                        for k in use
+                    ]
+                x = recover_batch(
+                    members[use[0]],
+                    init[ch, j].to(dev),
+                    y,
+                    cfg,
+                    prevs[0],
+                    g,
+                    log,
+                    committee=[members[k] for k in use[1:]],
+                    prevs=prevs[1:],
+                )
                 if maps:
-                    maps.add(
-                        ch, j, _attn_of(teacher, x, False, None)
-                    )  # saved before the images: see above
+                    for k, mm in enumerate(maps):  # saved before the images: see above
+                        mm.add(ch, j, _attn_of(members[k], x, False, None))
                 for c, img in zip(ch, teacher.norm.denorm(x).cpu()):
                     w.put(c, j, img)
             bar.update(1)
@@ -283,11 +460,23 @@ def recover(
     return Path(out)
 
 
+def _selected(n: int, cfg: RecoverConfig, j: int) -> list:
+    "Indices of the committee members used for IPC index j: all, or `selected_size` of them drawn per index."
+    if not cfg.selected_size or cfg.selected_size >= n:
+        return list(range(n))
+    return sorted(
+        torch.randperm(n, generator=make_generator(cfg.seed * 7919 + j))[
+            : cfg.selected_size
+        ].tolist()
+    )
+
+
 class _MapMemory:
     "FD2's attention maps of finished images, per class, in memory and mirrored to `.fd2_maps/<c>.pt` for resume."
 
-    def __init__(self, out, teacher, dev):
-        self.dir, self.teacher, self.dev, self.mem = Path(out) / '.fd2_maps', teacher, dev, {}
+    def __init__(self, out, teacher, dev, sub: str = ''):
+        self.out, self.teacher, self.dev, self.mem = Path(out), teacher, dev, {}
+        self.dir = self.out / '.fd2_maps' / sub
 
     def _load(self, c, j):
         "Maps [j, M, h, w] of images 0..j-1 of class c: memory, else the mirror file, else the PNGs (warned)."
@@ -303,7 +492,7 @@ class _MapMemory:
                     f"{f} is missing or short: recomputing class {c}'s FD2 attention maps from its PNGs "
                     "(8-bit), so this resumed run may differ slightly from an uninterrupted one."
                 )
-                xs = _saved_images(self.dir.parent, [c], 0, j, self.teacher.size)[0]
+                xs = _saved_images(self.out, [c], 0, j, self.teacher.size)[0]
                 m = _attn_of(self.teacher, self.teacher.norm(xs.to(self.dev)), False, None)
             self.mem[c] = m
         return self.mem[c][:j]

@@ -1,0 +1,64 @@
+#!/usr/bin/env python
+"""What a committee of teachers costs in recover: seconds per step of SRe2L++ and FD2 with committees of 1, 2
+and 3 teachers (every teacher on every step, `recover_batch(committee=...)`), and of FADRM+ (one teacher per
+step), against the sum of the members' bare forward+backward to the pixels on the same batch. The members are
+default-architecture teachers (ConvNet-4, CAL head with 8x8 maps) with their own random weights: the cost does
+not depend on what they learned. One thread and process CPU time, steps and bare passes timed in alternation.
+
+Usage: python benchmarks/bench_committee.py [--size 64] [--steps 10] [--rounds 5]"""
+import argparse, time
+import torch, torch.nn.functional as F
+from fd2dd.core import make_generator
+from fd2dd.data.augment import random_resized_crop, jitter
+from fd2dd.models.backbones import create_model
+from fd2dd.models.cal import CALHead
+from fd2dd.squeeze import Teacher, SqueezeConfig
+from fd2dd.synth.recover import RecoverConfig, recover_batch
+
+ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+ap.add_argument('--size', type=int, default=64); ap.add_argument('--classes', type=int, default=10)
+ap.add_argument('--steps', type=int, default=10); ap.add_argument('--rounds', type=int, default=5)
+a = ap.parse_args()
+torch.set_num_threads(1)
+K, S, sq = a.classes, a.size, SqueezeConfig()
+
+def member(seed):
+    torch.manual_seed(seed)
+    net = create_model(sq.arch, K, S, **sq.arch_kwargs)
+    t = Teacher(net, [str(k) for k in range(K)], S, [0.5] * 3, [0.25] * 3, CALHead(net.num_features, K, M=sq.M), {'test_acc': 0.9})
+    t.eval()
+    for p in t.parameters(): p.requires_grad_(False)
+    return t
+
+teachers = [member(s) for s in range(3)]
+x0, y = torch.randn(K, 3, S, S), torch.arange(K)
+prev = torch.rand(K, 2, sq.M, 8, 8)
+
+def cpu(f):
+    t = time.process_time(); f(); return time.process_time() - t
+
+def bare(t):
+    x = x0.clone().requires_grad_(True)
+    xa = jitter(random_resized_crop(x, generator=make_generator(0)), 4, make_generator(0))
+    F.cross_entropy(t(xa), y).backward()
+
+def step(method, n):
+    cfg = RecoverConfig(method=method, iterations=a.steps)
+    fd2 = 'fd2' in method
+    recover_batch(teachers[0], x0, y, cfg, prev if fd2 else None, make_generator(0),
+                  committee=teachers[1:n], prevs=[prev] * (n - 1) if fd2 else None)
+
+rows = {}
+for r in range(a.rounds):
+    b = [min(cpu(lambda: bare(t)) for _ in range(3)) for t in teachers]
+    for method in ('sre2l++', 'fd2', 'fadrm+', 'fadrm+fd2'):
+        for n in (1, 2, 3):
+            s = cpu(lambda: step(method, n)) / a.steps
+            floor = sum(b[:n]) if not method.startswith('fadrm+') else sum(b[:n]) / n   # FADRM+: one teacher a step
+            rows.setdefault((method, n), []).append((s, floor))
+print(f'{S} px, {K} images, ConvNet-4 teachers with CAL heads, one thread, CPU ms per step (median of {a.rounds} rounds)')
+print('| method | teachers | step ms | floor ms | step / floor |')
+print('|---|---|---|---|---|')
+for (method, n), v in rows.items():
+    s, f = sorted(v)[len(v) // 2]
+    print(f'| {method} | {n} | {s * 1e3:.1f} | {f * 1e3:.1f} | {s / f:.2f} |')

@@ -194,12 +194,13 @@ def test_broken_symlink_in_a_folder_then_skipped(tmp_path, capsys, monkeypatch, 
     with pytest.warns(UserWarning, match='9.png'):
         assert main(['squeeze', '--root', str(root), '--out', str(tmp_path/'t'), *TINY, '--set', 'data.skip_corrupt=true']) == 0
 
-@pytest.mark.parametrize('method', ['random', 'fd2'])
+@pytest.mark.parametrize('method', ['random', 'rded', 'focusdd', 'sre2l', 'sre2l++', 'cda', 'fd2', 'fadrm+', 'fadrm+fd2'])
 def test_a_finished_set_is_a_plain_imagefolder(work, tmp_path, method):
     "torchvision's ImageFolder opens a finished set with the right labels: no cache or hidden folder is left in it."
     from torchvision.datasets import ImageFolder
     out = tmp_path/'set'
-    assert main(['distill', '--teacher', str(work/'t'), '--method', method, '--ipc', '2', '--out', str(out), *TINY]) == 0
+    extra = ['--set', 'focus.attention=cal'] if method == 'focusdd' else []
+    assert main(['distill', '--teacher', str(work/'t'), '--method', method, '--ipc', '2', '--out', str(out), *TINY, *extra]) == 0
     ds = ImageFolder(out); names = json.loads((out/'classes.json').read_text())
     assert ds.classes == [f'{c:03d}' for c in range(len(names))] and [y for _, y in ds.samples] == [c for c in range(len(names)) for _ in range(2)]
     assert not [p for p in out.iterdir() if p.name.startswith('.')]

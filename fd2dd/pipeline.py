@@ -33,20 +33,21 @@ ALL_METHODS = ('random',) + RECOVER_METHODS + ('rded', 'focusdd')
 class DataConfig(Config):
     "Which dataset, at which size; synthbirds fields apply to the embedded dataset only."
 
+    # one field a line, its comment at the end: `fd2dd config` prints it
+    # fmt: off
     name: str = 'synthbirds'
     root: str | None = None
     size: int = 64
     classes: list | None = None
     per_class: int | None = None
     val_fraction: float = 0.0  # carve this share of train as a validation split (for tuning)
-    skip_corrupt: bool = (
-        False  # folders: skip undecodable images with a warning instead of stopping
-    )
+    skip_corrupt: bool = False  # folders: skip undecodable images with a warning instead of stopping
     num_classes: int = 10  # synthbirds
     n_train: int = 300  # synthbirds, per class
     n_test: int = 50  # synthbirds, per class
     difficulty: float = 0.25  # synthbirds
     seed: int = 0  # synthbirds
+    # fmt: on
 
     def __post_init__(self):
         self.check(
@@ -63,6 +64,8 @@ class DataConfig(Config):
 class RunConfig(Config):
     "Everything an end-to-end run needs."
 
+    # one field a line, its comment at the end: `fd2dd config` prints it
+    # fmt: off
     data: DataConfig = field(default_factory=DataConfig)
     methods: list = field(default_factory=lambda: ['fd2', 'sre2l++', 'random'])
     ipc: int = 3  # FD2's regime (IPC 1, 3, 5)
@@ -70,20 +73,13 @@ class RunConfig(Config):
     recover: RecoverConfig = field(default_factory=RecoverConfig)
     rded: RDEDConfig = field(default_factory=RDEDConfig)
     focus: FocusConfig = field(default_factory=FocusConfig)
-    observer: SqueezeConfig = field(
-        default_factory=lambda: SqueezeConfig(
-            arch='vit_tiny', arch_kwargs={}, cal=False, epochs=4, lr=1e-3
-        )
-    )  # FocusDD's ViT
+    observer: SqueezeConfig = field(default_factory=lambda: SqueezeConfig(arch='vit_tiny', arch_kwargs={}, cal=False, epochs=4, lr=1e-3))  # FocusDD's ViT
     train: TrainConfig = field(default_factory=TrainConfig)
-    seeds: list = field(
-        default_factory=lambda: [0, 1, 2]
-    )  # run k: student seed seeds[k] on the set of distill seed distill_seeds[k]
-    distill_seeds: list | None = (
-        None  # None: the same as seeds (each run its own set); e.g. [0, 0, 0] keeps one set
-    )
+    seeds: list = field(default_factory=lambda: [0, 1, 2])  # run k: student seed seeds[k] on the set of distill seed distill_seeds[k]
+    distill_seeds: list | None = None  # None: the same as seeds (each run its own set); e.g. [0, 0, 0] keeps one set
     robust_scores: bool = False  # also DD-Ranking's LRS and ARS: hard-label, no-augmentation and full-data students (about 2.5x the students)
     device: str = 'auto'
+    # fmt: on
 
     def __post_init__(self):
         bad = [m for m in self.methods if m not in ALL_METHODS]

@@ -133,10 +133,10 @@ def accuracy(
 class SqueezeConfig(Config):
     "How to train a teacher."
 
+    # one field a line, its comment at the end: `fd2dd config` prints it
+    # fmt: off
     arch: str = 'convnet4'
-    arch_kwargs: dict = field(
-        default_factory=lambda: {'width': 32, 'pool_last': False}
-    )  # 8x8 CAL maps at 64 px
+    arch_kwargs: dict = field(default_factory=lambda: {'width': 32, 'pool_last': False})  # 8x8 CAL maps at 64 px
     epochs: int = 24
     batch_size: int = 64
     lr: float = 1e-2
@@ -154,6 +154,7 @@ class SqueezeConfig(Config):
     amp: str = 'auto'
     seed: int = 0
     device: str = 'auto'
+    # fmt: on
 
     def __post_init__(self):
         self.check(

@@ -23,10 +23,10 @@ __all__ = ['STUDENT_REFERENCE', 'TrainConfig', 'view_params', 'make_views', 'tea
 class TrainConfig(Config):
     "Student training on a distilled set."
 
+    # one field a line, its comment at the end: `fd2dd config` prints it
+    # fmt: off
     arch: str = 'convnet4'
-    arch_kwargs: dict = field(
-        default_factory=lambda: {'width': 32, 'norm': 'instance'}
-    )  # the DC/DM/MTT ConvNet's instance norm
+    arch_kwargs: dict = field(default_factory=lambda: {'width': 32, 'norm': 'instance'})  # the DC/DM/MTT ConvNet's instance norm
     epochs: int = 150
     min_steps: int = 3000  # the budget: epochs are raised until a student takes at least this many optimiser steps
     batch_size: int = 10
@@ -41,12 +41,11 @@ class TrainConfig(Config):
     cutmix: float = 1.0  # probability of CutMix per image
     shuffle_factor: int = 1  # ShufflePatches grid for stitched sets (RDED: f)
     eval_every: int = 25  # test every this many epochs (at most about ten times a run) and at each of the last `avg_last`
-    avg_last: int = (
-        5  # read-out: mean test accuracy over the last `avg_last` epochs, each one evaluated
-    )
+    avg_last: int = 5  # read-out: mean test accuracy over the last `avg_last` epochs, each one evaluated
     amp: str = 'auto'
     seed: int = 0
     device: str = 'auto'
+    # fmt: on
 
     def epochs_for(self, n: int) -> int:
         "Epochs of a student on n images: `epochs`, raised so that it takes at least `min_steps` optimiser steps."

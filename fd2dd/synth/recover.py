@@ -74,6 +74,8 @@ REFERENCE = {  # the reference code's settings at 224 px
 class RecoverConfig(Config):
     "Settings of the recover loop; `method` picks init, curriculum and loss terms."
 
+    # one field a line, its comment at the end: `fd2dd config` prints it
+    # fmt: off
     method: str = 'fd2'
     iterations: int = 150
     lr: float = 0.005  # chosen on a validation split (see below); FD2's scripts: 1e-3 over 10,000 iterations
@@ -84,18 +86,14 @@ class RecoverConfig(Config):
     crop_per: str = 'image'  # 'image': one crop per image; 'batch': one crop for the whole batch (the references)
     cda_milestone: float = 1.0  # CDA: curriculum over this fraction of iterations
     init: str = 'auto'  # 'noise', 'patches' or 'auto' (patches for sre2l++ and fd2)
-    init_factor: int = (
-        1  # f of the stitched-patch initialisation (RDED: 1 at 32-64 px, 2 at 224 px)
-    )
+    init_factor: int = 1  # f of the stitched-patch initialisation (RDED: 1 at 32-64 px, 2 at 224 px)
     r: float = 0.5  # FD2: weight of the CAL classification term
     lambda_f: float = 0.9
     lambda_s: float = 0.1
     rho: float = 0.5
     distance: str = 'l2'  # 'l2', 'l1' or 'cos'
     ls_schedule: str = 'fd2dd'  # 'fd2dd' or 'reference'
-    teachers: list = field(
-        default_factory=list
-    )  # the committee beside the run's teacher: checkpoint paths, or dicts of squeeze settings the run trains
+    teachers: list = field(default_factory=list)  # the committee beside the run's teacher: checkpoint paths, or dicts of squeeze settings the run trains
     weights: str = 'equal'  # committee: each member's loss weight, 'equal', 'random' or 'prior' (softmax of test accuracy in % / prior_temperature)
     prior_temperature: float = 5.0
     selected_size: int = 0  # committee members drawn for each IPC index (0: all of them)
@@ -106,6 +104,7 @@ class RecoverConfig(Config):
     amp: str = 'off'  # pixel optimisation stays in fp32 by default
     seed: int = 0
     device: str = 'auto'
+    # fmt: on
 
     def __post_init__(self):
         if self.method not in METHODS:

@@ -76,11 +76,14 @@ def score_crops(
 class RDEDConfig(Config):
     "RDED selection (defaults of its code; f = 1 at 32-64 px)."
 
+    # one field a line, its comment at the end: `fd2dd config` prints it
+    # fmt: off
     factor: int = 1  # f: stitch f x f crops per image
     num_crops: int = 5  # random crops scored per candidate image
     pool: int = 300  # candidate images per class
     scale: tuple = (0.08, 1.0)
     seed: int = 0
+    # fmt: on
 
 
 @torch.no_grad()
@@ -125,6 +128,8 @@ def rded_select(
 class FocusConfig(Config):
     "FocusDD reconstruction parameters (every open choice of the paper; defaults are the reconstruction's)."
 
+    # one field a line, its comment at the end: `fd2dd config` prints it
+    # fmt: off
     factor: int = 2  # f: grid f x f
     n_global: int = 1  # downsampled whole images per distilled image (0 or 1)
     global_cell: str = 'last'  # where the global view goes: 'last', 'first' or 'random'
@@ -134,6 +139,7 @@ class FocusConfig(Config):
     rollout: bool = False
     pool: int = 300
     seed: int = 0
+    # fmt: on
 
 
 def key_windows(att: torch.Tensor, k: int) -> tuple[torch.Tensor, torch.Tensor]:

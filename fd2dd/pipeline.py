@@ -31,10 +31,9 @@ ALL_METHODS = ('random',) + RECOVER_METHODS + ('rded', 'focusdd')
 
 @dataclass
 class DataConfig(Config):
+    # fmt: off
     "Which dataset, at which size; synthbirds fields apply to the embedded dataset only."
 
-    # one field a line, its comment at the end: `fd2dd config` prints it
-    # fmt: off
     name: str = 'synthbirds'
     root: str | None = None
     size: int = 64
@@ -62,10 +61,9 @@ class DataConfig(Config):
 
 @dataclass
 class RunConfig(Config):
+    # fmt: off
     "Everything an end-to-end run needs."
 
-    # one field a line, its comment at the end: `fd2dd config` prints it
-    # fmt: off
     data: DataConfig = field(default_factory=DataConfig)
     methods: list = field(default_factory=lambda: ['fd2', 'sre2l++', 'random'])
     ipc: int = 3  # FD2's regime (IPC 1, 3, 5)

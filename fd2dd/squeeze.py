@@ -131,10 +131,9 @@ def accuracy(
 # %% ../nbs/03_squeeze.ipynb #8e3f00c1
 @dataclass
 class SqueezeConfig(Config):
+    # fmt: off
     "How to train a teacher."
 
-    # one field a line, its comment at the end: `fd2dd config` prints it
-    # fmt: off
     arch: str = 'convnet4'
     arch_kwargs: dict = field(default_factory=lambda: {'width': 32, 'pool_last': False})  # 8x8 CAL maps at 64 px
     epochs: int = 24

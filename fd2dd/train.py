@@ -21,10 +21,9 @@ __all__ = ['STUDENT_REFERENCE', 'TrainConfig', 'view_params', 'make_views', 'tea
 # %% ../nbs/07_train.ipynb #fbaea71b
 @dataclass
 class TrainConfig(Config):
+    # fmt: off
     "Student training on a distilled set."
 
-    # one field a line, its comment at the end: `fd2dd config` prints it
-    # fmt: off
     arch: str = 'convnet4'
     arch_kwargs: dict = field(default_factory=lambda: {'width': 32, 'norm': 'instance'})  # the DC/DM/MTT ConvNet's instance norm
     epochs: int = 150

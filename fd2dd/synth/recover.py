@@ -72,10 +72,9 @@ REFERENCE = {  # the reference code's settings at 224 px
 
 @dataclass
 class RecoverConfig(Config):
+    # fmt: off
     "Settings of the recover loop; `method` picks init, curriculum and loss terms."
 
-    # one field a line, its comment at the end: `fd2dd config` prints it
-    # fmt: off
     method: str = 'fd2'
     iterations: int = 150
     lr: float = 0.005  # chosen on a validation split (see below); FD2's scripts: 1e-3 over 10,000 iterations

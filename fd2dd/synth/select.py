@@ -74,10 +74,9 @@ def score_crops(
 # %% ../../nbs/05a_synth.select.ipynb #241676b1
 @dataclass
 class RDEDConfig(Config):
+    # fmt: off
     "RDED selection (defaults of its code; f = 1 at 32-64 px)."
 
-    # one field a line, its comment at the end: `fd2dd config` prints it
-    # fmt: off
     factor: int = 1  # f: stitch f x f crops per image
     num_crops: int = 5  # random crops scored per candidate image
     pool: int = 300  # candidate images per class
@@ -126,10 +125,9 @@ def rded_select(
 # %% ../../nbs/05a_synth.select.ipynb #2d8c1044
 @dataclass
 class FocusConfig(Config):
+    # fmt: off
     "FocusDD reconstruction parameters (every open choice of the paper; defaults are the reconstruction's)."
 
-    # one field a line, its comment at the end: `fd2dd config` prints it
-    # fmt: off
     factor: int = 2  # f: grid f x f
     n_global: int = 1  # downsampled whole images per distilled image (0 or 1)
     global_cell: str = 'last'  # where the global view goes: 'last', 'first' or 'random'

@@ -252,6 +252,10 @@ def recover_batch(
     members = [teacher, *committee]
     prevs = [prev, *(prevs if prevs is not None else [None] * len(committee))]
     fadrm = cfg.method.startswith('fadrm+')
+    if cfg.fd2 and any(m.cal is None for m in members):
+        raise ConfigError(
+            "FD2 needs a teacher with a CAL head: squeeze with cal=True (an imported teacher has none)."
+        )
     if len(members) > 1 and not fadrm and weights is None:
         weights = member_weights(members, cfg.weights, generator, cfg.prior_temperature)
     lo, hi = [b.to(dev) for b in teacher.norm.bounds()]

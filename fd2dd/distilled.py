@@ -35,8 +35,12 @@ class DistilledWriter:
 
     def __init__(self, root, classes: list, meta: dict, write_meta: bool = True):
         self.root, self.classes, self.write_meta = Path(root), list(classes), write_meta
-        if (self.root / 'classes.json').exists():
-            old = load_json(self.root / 'classes.json')
+        if (self.root / 'classes.json').exists() and (
+            self.root / 'meta.json'
+        ).exists():  # meta.json is written first:
+            old = load_json(
+                self.root / 'classes.json'
+            )  # classes.json alone is a start that a kill cut short
             check_classes(old, self.classes, f'data for {self.root}', 'existing distilled set')
             om = load_json(self.root / 'meta.json')
             keys = ('method', 'ipc', 'size', 'seed', 'config')
@@ -63,9 +67,9 @@ class DistilledWriter:
             'fd2dd_version': fd2dd.__version__,
             'complete': False,
         }
-        if write_meta:
-            save_json(self.classes, self.root / 'classes.json')
+        if write_meta:  # meta.json first: a set with classes.json has both
             save_json(self.meta, self.root / 'meta.json')
+            save_json(self.classes, self.root / 'classes.json')
 
     def exists(self, c, j) -> bool:
         return image_path(self.root, c, j).exists()

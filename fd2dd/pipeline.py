@@ -121,7 +121,10 @@ class RunConfig(Config):
         )
 
 
-def load_data(dc: DataConfig, return_val: bool = False) -> tuple:
+def load_data(
+    dc: DataConfig,  # which dataset, where, at which size, and the validation share
+    return_val: bool = False,  # also return the validation split carved from train (`dc.val_fraction` > 0)
+) -> tuple:
     "(train, test) of the configured dataset, train minus the validation share; (train, val, test) with `return_val`."
     kw = dict(classes=dc.classes, per_class=dc.per_class)
     if dc.name != 'synthbirds':
@@ -294,12 +297,13 @@ def distill(
 
 
 def evaluate(
-    dist_dir: Path,
-    teacher,
-    test: ImageData,
-    cfg: TrainConfig,
-    seed: int,
-    out_json: Path | None = None,
+    dist_dir: Path,  # a distilled-set folder
+    teacher,  # the teacher whose soft labels the student learns (and whose classes the set must have)
+    test: ImageData,  # the real test split
+    cfg: TrainConfig,  # the student's settings
+    seed: int,  # the student's seed (its initialisation and every augmentation draw)
+    out_json: Path
+    | None = None,  # where the result goes (with .csv, .pt); an existing file is returned as it is
     device='auto',
 ) -> dict:
     "Train one student (seed) on a distilled set with the teacher's soft labels; cached in `out_json`."
@@ -512,7 +516,10 @@ def robust_scores(
     return res
 
 
-def run(cfg: RunConfig, out) -> dict:
+def run(
+    cfg: RunConfig,  # data, methods, IPC, seeds and every stage's settings
+    out,  # the run folder: teacher/, distilled/, eval/, results.json, report.md; reused and resumed when it exists
+) -> dict:
     "All stages for every method, distill seed and student seed; reuses finished work in `out`; writes results.json and report.md."
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)

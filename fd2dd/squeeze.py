@@ -228,11 +228,13 @@ def data_identity(data: ImageData) -> dict:
 
 
 def train_teacher(
-    cfg: SqueezeConfig,
-    train: ImageData,
-    test: ImageData,
-    out: str | Path | None = None,
-    dataset: str = '',
+    cfg: SqueezeConfig,  # architecture, epochs, CAL head and its schedule, optimiser, seed, device
+    train: ImageData,  # the real training images
+    test: ImageData,  # the real test (or validation) images: the accuracy stored in the checkpoint
+    out: str
+    | Path
+    | None = None,  # folder for last.pt (resume after a kill) and teacher.pt; None keeps it in memory
+    dataset: str = '',  # the dataset's name, recorded in the checkpoint
 ) -> Teacher:
     "Train a teacher on `train`, evaluate on `test`; checkpoint to `out/last.pt` each epoch, resume from it, write `out/teacher.pt`."
     device = get_device(cfg.device)

@@ -211,14 +211,14 @@ class SoftLabelStore:
 
 # %% ../nbs/07_train.ipynb #d2fe1b35
 def train_student(
-    cfg: TrainConfig,
-    train: ImageData,
-    test: ImageData,
-    teacher=None,
-    store: SoftLabelStore | None = None,
-    mean=None,
+    cfg: TrainConfig,  # architecture, budget (epochs, min_steps), optimiser, augmentation, labels, read-out
+    train: ImageData,  # what the student learns from: a distilled set (or real images)
+    test: ImageData,  # the real test split it is scored on
+    teacher=None,  # soft labels computed online on each view (`cfg.labels='soft'`)
+    store: SoftLabelStore | None = None,  # or soft labels stored beforehand, per epoch and image
+    mean=None,  # normalisation; default: the teacher's, else the training images' own
     std=None,
-    desc: str = 'student',
+    desc: str = 'student',  # progress-bar label
 ) -> dict:
     "Train a fresh student on `train` (soft labels from `teacher` or `store`, or hard labels); test on `test`."
     dev = get_device(cfg.device)

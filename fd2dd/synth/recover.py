@@ -350,13 +350,14 @@ def _initial(teacher, data, cfg, ipc, dev):
 
 
 def recover(
-    teacher,
-    data: ImageData,
-    ipc: int,
-    cfg: RecoverConfig,
-    out,
-    meta: dict | None = None,
-    classes: list | None = None,
+    teacher,  # the squeezed teacher (with a CAL head for FD2)
+    data: ImageData,  # the real training images (the patch initialisation draws from them)
+    ipc: int,  # images per class
+    cfg: RecoverConfig,  # the method and its settings
+    out,  # the distilled-set folder; images already there are kept and the rest made
+    meta: dict
+    | None = None,  # extra fields for meta.json (the teacher's path and hash, the dataset)
+    classes: list | None = None,  # only these class indices (default: all)
     committee: list = (),  # more teachers (their CAL heads and prototypes too): see `recover_batch`
 ) -> Path:
     "Synthesise `ipc` images per class into the distilled-set folder `out` (resumes what exists)."

@@ -12,7 +12,7 @@ import fd2dd
 from .core import *
 from .data.core import ImageData, Normalize, batches, check_classes
 from .data.augment import random_resized_crop
-from .models.backbones import create_model, is_arch
+from .models.backbones import create_model, ARCH_RULE
 from .models.cal import CALHead, cal_loss, crop_drop, update_centers
 from .distributed import ddp, sync_buffers, epoch_indices, is_main, barrier, rank
 
@@ -157,10 +157,7 @@ class SqueezeConfig(Config):
 
     def __post_init__(self):
         self.check(
-            arch=(
-                is_arch,
-                'a preset (convnet, convnet4, resnet18, resnet50, mobilenetv2, vit_tiny, vit_small) or a timm model name',
-            ),
+            arch=ARCH_RULE,
             epochs=(lambda v: v >= 1, 'at least 1'),
             batch_size=(lambda v: v >= 1, 'at least 1'),
             lr=(lambda v: v > 0, 'positive'),

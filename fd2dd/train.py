@@ -11,7 +11,7 @@ from .core import *
 from .data.core import ImageData, Normalize, batches, check_classes
 from .data.augment import crop_resize, flip, shuffle_patches, cutmix_boxes, cutmix
 from .losses import kd_loss
-from .models.backbones import create_model, is_arch
+from .models.backbones import create_model, ARCH_RULE
 from .squeeze import accuracy
 from .distributed import ddp, epoch_indices, rank, sync_buffers, world_size
 
@@ -53,10 +53,7 @@ class TrainConfig(Config):
 
     def __post_init__(self):
         self.check(
-            arch=(
-                is_arch,
-                'a preset (convnet, convnet4, resnet18, resnet50, mobilenetv2, vit_tiny, vit_small) or a timm model name',
-            ),
+            arch=ARCH_RULE,
             epochs=(lambda v: v >= 1, 'at least 1'),
             batch_size=(lambda v: v >= 1, 'at least 1'),
             lr=(lambda v: v > 0, 'positive'),

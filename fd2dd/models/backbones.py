@@ -10,7 +10,7 @@ import timm
 from ..core import *
 
 # %% auto #0
-__all__ = ['ARCHS', 'CONVNET_KWARGS', 'ConvNet', 'Net', 'is_arch', 'create_model']
+__all__ = ['ARCHS', 'CONVNET_KWARGS', 'ARCH_RULE', 'ConvNet', 'Net', 'is_arch', 'create_model']
 
 # %% ../../nbs/02_models.backbones.ipynb #a2665071
 class _InstanceNorm(nn.GroupNorm):
@@ -151,6 +151,12 @@ CONVNET_KWARGS = (
 def is_arch(name: str) -> bool:
     "True for a preset name (`ARCHS`) or any model name timm knows (`timm.list_models()`)."
     return isinstance(name, str) and (name in ARCHS or timm.is_model(name))
+
+
+ARCH_RULE = (
+    is_arch,
+    'a preset (' + ', '.join(ARCHS) + ') or a timm model name',
+)  # for configs' `check`
 
 
 def create_model(

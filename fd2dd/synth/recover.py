@@ -48,25 +48,18 @@ REFERENCE = {  # the reference code's settings at 224 px
     ),
     # FD2's FADRM+ scripts (recover/scripts/CUB_imsize224_experiments/FADRMplus*_rec_res18_*.sh, recover_FD2_FADRM.py):
     # four teachers (ResNet-18, MobileNet-V2, ResNet-50, DenseNet-121), one per iteration in turn
-    'fadrm+': dict(
-        lr=0.1,
-        budgets=FADRM_BUDGETS,
-        phase_sizes=FADRM_SIZES,
-        alpha_bn=1e-3,
-        jitter=32,
-        init_factor=2,
-        crop_per='batch',
+    'fadrm+': (
+        _fadrm := dict(
+            lr=0.1,
+            budgets=FADRM_BUDGETS,
+            phase_sizes=FADRM_SIZES,
+            alpha_bn=1e-3,
+            jitter=32,
+            init_factor=2,
+            crop_per='batch',
+        )
     ),
-    'fadrm+fd2': dict(
-        lr=0.1,
-        budgets=FADRM_BUDGETS,
-        phase_sizes=FADRM_SIZES,
-        alpha_bn=1e-3,
-        jitter=32,
-        init_factor=2,
-        crop_per='batch',
-        ls_schedule='reference',
-    ),
+    'fadrm+fd2': dict(_fadrm, ls_schedule='reference'),
 }
 
 

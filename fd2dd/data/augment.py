@@ -7,7 +7,6 @@ from __future__ import annotations
 import math
 import torch
 import torch.nn.functional as F
-from torchvision.ops import roi_align
 from ..core import *
 
 # %% auto #0
@@ -33,14 +32,34 @@ def sample_rrc(
     return torch.stack([x0, y0, x0 + w, y0 + h], 1)
 
 
+def _axis_weights(lo: torch.Tensor, hi: torch.Tensor, n_in: int, n_out: int) -> torch.Tensor:
+    "roi_align's (aligned, adaptive sampling) weights on one axis: [B, n_out, n_in] for boxes [lo, hi) [B]."
+    step = (hi - lo) / n_out  # bin size
+    g = step.ceil().clamp_min(1)  # samples per bin
+    k = torch.arange(int(g.max()), dtype=lo.dtype, device=lo.device)  # sample index in a bin
+    i = torch.arange(n_out, dtype=lo.dtype, device=lo.device)
+    s = (
+        (lo - 0.5)[:, None, None]
+        + i[:, None] * step[:, None, None]
+        + (k + 0.5) * (step / g)[:, None, None]
+    )
+    w = ((k < g[:, None, None]) & (s >= -1) & (s <= n_in)).to(lo.dtype) / g[:, None, None]
+    s = s.clamp_min(0)
+    s0 = s.floor().clamp_max(n_in - 1)
+    frac = torch.where(
+        s0 >= n_in - 1, torch.zeros_like(s), s - s0
+    )  # past the last pixel: that pixel
+    W = torch.zeros(len(lo), n_out, n_in, dtype=lo.dtype, device=lo.device)
+    W.scatter_add_(2, s0.long(), w * (1 - frac))
+    return W.scatter_add_(2, (s0 + 1).clamp_max(n_in - 1).long(), w * frac)
+
+
 def crop_resize(x: torch.Tensor, boxes: torch.Tensor, size: int) -> torch.Tensor:
     "Crop each image of x [B,C,H,W] to its box [B,4] and resize to size x size (bilinear, differentiable)."
-    rois = torch.cat(
-        [torch.arange(len(x), dtype=x.dtype, device=x.device)[:, None], boxes.to(x)], 1
-    )
-    return roi_align(
-        x, rois, output_size=(size, size), spatial_scale=1.0, sampling_ratio=0, aligned=True
-    )
+    b = boxes.to(x)
+    Wy = _axis_weights(b[:, 1], b[:, 3], x.shape[-2], size)
+    Wx = _axis_weights(b[:, 0], b[:, 2], x.shape[-1], size)
+    return Wy[:, None] @ x @ Wx[:, None].transpose(-1, -2)  # roi_align's numbers as two matmuls
 
 
 def flip(x: torch.Tensor, flags: torch.Tensor) -> torch.Tensor:

@@ -7,7 +7,8 @@ Floors (the networks' own work, nothing else), per architecture and input size:
 - relabel: one bare eval forward of the teacher; fd2dd's `teacher_logits` (normalisation, autocast) against it;
 - teacher: one bare training step (forward, CE, backward, SGD) of the backbone; fd2dd's `TeacherStep` without
   and with CAL (CAL adds one more backbone pass on twice the images, its crops and drops: 3 passes' worth);
-- student: see `bench_floors.py` (its rows are printed here with --student).
+- student: `bench_floors.py` (fd2dd's `train_student` against the teacher forward plus the student's step);
+- crop: fd2dd's crop-and-resize against torchvision's `roi_align`, which computes the same numbers.
 With `--ref PATH` (a folder holding the .py files of `Guang000/FD2`, e.g. written with `git show HEAD:path`) it
 also runs the official recover step on the same settings (torchvision ResNet-18, its CAL head, hooks and losses,
 one image per class) and checks, in fp32 on the same inputs, that fd2dd's loss terms equal the reference's.
@@ -16,10 +17,12 @@ Nothing of the official code is copied here: it is imported from PATH.
 Times are process CPU time per step, one thread by default (steadier than wall time on a shared machine), the
 best of `--rounds` interleaved rounds. Ratios above 1 are the cost of everything that is not the network.
 Usage: python benchmarks/bench_speed.py [--arch convnet4 resnet18] [--size 32 64 128] [--ref PATH]
-       [--ref-size 128] [--classes 10] [--steps 5] [--rounds 3] [--threads 1] [--stages recover relabel teacher]"""
+       [--ref-size 128] [--classes 10] [--steps 5] [--rounds 3] [--threads 1] [--parts]
+       [--stages crop recover relabel teacher]"""
 import argparse, random, sys, time, types
 import torch, torch.nn as nn, torch.nn.functional as F
 from fd2dd.core import make_generator, set_quiet
+from fd2dd.data.augment import crop_resize, jitter, random_resized_crop, sample_rrc
 from fd2dd.losses import BNMatch, attention_similarity_loss, characteristic_loss
 from fd2dd.models.backbones import create_model
 from fd2dd.models.cal import CALHead
@@ -36,7 +39,8 @@ ap.add_argument('--prev', type=int, default=4, help="FD2: earlier maps per class
 ap.add_argument('--steps', type=int, default=5)
 ap.add_argument('--rounds', type=int, default=3)
 ap.add_argument('--threads', type=int, default=1)
-ap.add_argument('--stages', nargs='+', default=['recover', 'relabel', 'teacher'])
+ap.add_argument('--stages', nargs='+', default=['crop', 'recover', 'relabel', 'teacher'])
+ap.add_argument('--parts', action='store_true', help='recover: time the bare step plus each piece (augment, BN hooks, Adam)')
 ap.add_argument('--ref', help='folder with the official FD2 code (Guang000/FD2)')
 ap.add_argument('--ref-size', type=int, nargs='+', default=[128])
 a = ap.parse_args()
@@ -94,6 +98,31 @@ def recover_rows(arch, S):
 
     fns = {'bare': (bare, a.steps), **{m: (ours(m), a.steps) for m in ('sre2l', 'sre2l++', 'cda', 'fd2')}}
     row(f"recover {arch} {S}px batch {K}", best(fns, a.steps), 'bare')
+    if a.parts:       # where the rest goes: the bare step plus one piece of the recover step at a time
+        g = make_generator(0)
+        x = x0.clone().requires_grad_(True)
+        opt = torch.optim.Adam([x], lr=1e-3, betas=(0.5, 0.9), eps=1e-8)
+
+        def plus(piece):
+            def f():
+                bn = BNMatch([t.net]) if piece == 'BN hooks' else None     # hooks only while this piece runs
+                for _ in range(a.steps):
+                    xi = x0.clone().requires_grad_(True)
+                    xa = jitter(random_resized_crop(xi, generator=g), 4, g) if piece == 'augment' else xi
+                    loss = F.cross_entropy(t.net(xa), y)
+                    if piece == 'BN hooks':
+                        loss = loss + 0.01 * bn.loss()
+                    loss.backward()
+                if bn: bn.remove()
+            return f
+
+        def adam():
+            for _ in range(a.steps):
+                opt.zero_grad(set_to_none=True); F.cross_entropy(t.net(x), y).backward(); opt.step()
+                with torch.no_grad(): x.clamp_(-2, 2)
+        fns = {'bare': (bare, a.steps), 'augment': (plus('augment'), a.steps), 'BN hooks': (plus('BN hooks'), a.steps),
+               'Adam+clamp': (adam, a.steps)}
+        row("  bare + one piece", best(fns, a.steps), 'bare')
 
 
 def relabel_rows(arch, S):
@@ -125,8 +154,22 @@ def teacher_rows(arch, S):
     row(f"teacher {arch} {S}px batch 64", best(fns, 1), 'bare')
 
 
+def crop_rows(S):
+    "fd2dd's crop_resize (two matmuls per image) against torchvision's roi_align, the same numbers, forward+backward."
+    from torchvision.ops import roi_align
+    g = make_generator(0)
+    x = torch.randn(K, 3, S, S, requires_grad=True)
+    boxes = sample_rrc(K, S, S, generator=g)
+    rois = torch.cat([torch.arange(float(K))[:, None], boxes], 1)
+    fns = {'roi_align': (lambda: roi_align(x, rois, (S, S), 1.0, 0, True).square().sum().backward(), 1),
+           'crop_resize': (lambda: crop_resize(x, boxes, S).square().sum().backward(), 1)}
+    row(f"crop+resize {S}px batch {K}", best(fns, 1), 'roi_align')
+
+
 print(f"{torch.get_num_threads()} thread(s), process CPU ms per step, best of {a.rounds} rounds; "
       f"(x r) = r times the floor ('bare')")
+if 'crop' in a.stages:
+    for S in a.size: crop_rows(S)
 for arch in a.arch:
     for S in a.size:
         if 'recover' in a.stages: recover_rows(arch, S)

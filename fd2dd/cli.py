@@ -102,6 +102,11 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument('--out', default='runs/default', help='run folder (default runs/default)')
     r.add_argument('--seeds', help='student seeds, comma separated')
     r.add_argument(
+        '--workers',
+        type=int,
+        help='students trained at once, each in its own process with its share of the threads (0: one per CPU core; default 1)',
+    )
+    r.add_argument(
         '--distill-seeds',
         help='distill seed of each run, comma separated, one per student seed (default: the student seeds)',
     )
@@ -182,6 +187,7 @@ def config_from_args(a):
         'ipc': 'ipc',
         'arch': 'squeeze.arch',
         'iterations': 'recover.iterations',
+        'workers': 'workers',
     }
     for opt, key in named.items():
         v = getattr(a, opt, None)

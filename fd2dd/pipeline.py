@@ -4,7 +4,8 @@
 
 # %% ../nbs/10_pipeline.ipynb #880f92bc
 from __future__ import annotations
-import csv, io, json, sys, time, warnings
+import csv, io, json, multiprocessing, os, sys, time, warnings
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 import torch
@@ -12,18 +13,25 @@ import fd2dd
 from .core import *
 from .data.core import ImageData
 from .data.real import load_dataset
-from .squeeze import SqueezeConfig, train_teacher, load_teacher, data_identity
+from fd2dd.squeeze import (
+    SqueezeConfig,
+    train_teacher,
+    load_teacher,
+    data_identity,
+    build_teacher,
+    teacher_state,
+)
 from .synth.select import RDEDConfig, FocusConfig, random_select, rded_select, focusdd_select
 from .synth.recover import RecoverConfig, recover, METHODS as RECOVER_METHODS
 from .distilled import DistilledWriter, load_distilled, file_hash
 from .train import TrainConfig, train_student
 from .metrics import mean_std, paired_difference, label_robust_score, aug_robust_score
-from .distributed import is_main, barrier
+from .distributed import is_main, barrier, world_size
 
 # %% auto #0
 __all__ = ['ALL_METHODS', 'READOUT', 'BASELINES', 'DataConfig', 'RunConfig', 'load_data', 'get_teacher', 'get_committee',
            'get_observer', 'distill', 'evaluate', 'save_result', 'history_csv', 'tensorboard_log', 'save_student',
-           'load_student', 'summarize', 'say', 'robust_scores', 'run', 'precision_of', 'write_report']
+           'load_student', 'summarize', 'say', 'robust_scores', 'train_students', 'run', 'precision_of', 'write_report']
 
 # %% ../nbs/10_pipeline.ipynb #7df8b03c
 ALL_METHODS = ('random',) + RECOVER_METHODS + ('rded', 'focusdd')
@@ -77,6 +85,7 @@ class RunConfig(Config):
     distill_seeds: list | None = None  # None: the same as seeds (each run its own set); e.g. [0, 0, 0] keeps one set
     robust_scores: bool = False  # also DD-Ranking's LRS and ARS: hard-label, no-augmentation and full-data students (about 2.5x the students)
     device: str = 'auto'
+    workers: int = 1  # students trained at once, each in its own process with 1/workers of the threads (0: one per CPU core)
     # fmt: on
 
     def __post_init__(self):
@@ -86,6 +95,10 @@ class RunConfig(Config):
         if self.ipc < 1:
             raise ConfigError(f"ipc must be at least 1, got {self.ipc}.")
         get_device(self.device)  # an unknown or absent device fails here, before any work
+        if not isinstance(self.workers, int) or self.workers < 0:
+            raise ConfigError(
+                f"workers must be 0 (one per CPU core) or more, got {self.workers!r}."
+            )
         for k in ('seeds', 'distill_seeds'):
             v = getattr(self, k)
             if v is None and k == 'distill_seeds':
@@ -516,6 +529,67 @@ def robust_scores(
     return res
 
 
+def _run_row(d: int, s: int, r: dict) -> dict:
+    return {
+        'distill_seed': d,
+        'seed': s,
+        'final': r['final_acc'],
+        'avg': r['avg_acc'],
+        'best': r['best_acc'],
+        'seconds': r['seconds'],
+    }
+
+
+def _student_job(state: dict, test: ImageData, tc: TrainConfig, s: int, dd, path, device) -> dict:
+    "One student in a worker process (the teacher arrives as its checkpoint dict)."
+    return evaluate(Path(dd), build_teacher(state), test, tc, s, Path(path), device)
+
+
+def _worker_init(threads: int):
+    torch.set_num_threads(threads)
+    set_quiet(
+        True
+    )  # progress bars of side-by-side students would interleave; the parent reports each one
+
+
+def train_students(
+    jobs: list,  # (method, distill seed, student seed, set folder, result json) per student
+    teacher,
+    test: ImageData,
+    cfg: RunConfig,
+    workers: int,  # students at once, each in its own process with 1/workers of this process's threads
+) -> list:
+    "Train the students of `jobs` side by side in worker processes; their results in the order of `jobs`."
+    if world_size() > 1:
+        raise ConfigError(
+            "workers > 1 trains students in local processes; with torchrun set workers=1."
+        )
+    out = [load_json(j[4]) if j[4].exists() else None for j in jobs]
+    todo = [k for k, r in enumerate(out) if r is None]
+    threads = max(1, torch.get_num_threads() // workers)
+    ctx = multiprocessing.get_context(
+        'spawn'
+    )  # a fresh interpreter: no forked OpenMP or CUDA state
+    with ProcessPoolExecutor(workers, ctx, _worker_init, (threads,)) as ex:
+        state = teacher_state(teacher)
+        fut = {
+            ex.submit(_student_job, state, test, cfg.train, j[2], j[3], j[4], cfg.device): k
+            for k in todo
+            for j in [jobs[k]]
+        }
+        for n, f in enumerate(as_completed(fut), 1):
+            k = fut[f]
+            out[k] = (
+                f.result()
+            )  # a student's error (e.g. a NaN loss) is raised here, finished students kept
+            m, d, s = jobs[k][:3]
+            say(
+                f"student {n}/{len(todo)}: {m}, distill seed {d}, student seed {s}: "
+                f"{out[k]['avg_acc'] * 100:.1f}%"
+            )
+    return out
+
+
 def run(
     cfg: RunConfig,  # data, methods, IPC, seeds and every stage's settings
     out,  # the run folder: teacher/, distilled/, eval/, results.json, report.md; reused and resumed when it exists
@@ -558,6 +632,8 @@ def run(
         f"teacher {teacher.net.arch}: test top-1 {(teacher.meta.get('test_acc') or 0) * 100:.1f}%; "
         f"{n_runs} runs to do ({', '.join(cfg.methods)} x {len(cfg.runs())} seeds)"
     )
+    par = min(cfg.workers or os.cpu_count() or 1, n_runs)  # students trained at once
+    pending, rows, t_dist, t_eval, budget = [], {}, {}, {}, {}
     for m in cfg.methods:
         obs = (
             get_observer(cfg, out, train, test)
@@ -566,14 +642,14 @@ def run(
         )
         if obs is not None:
             res['observer'] = {'arch': obs.net.arch, 'test_acc': obs.meta.get('test_acc')}
-        runs, t_dist, t_eval = [], 0.0, 0.0
+        rows[m], t_dist[m], t_eval[m] = [], 0.0, 0.0
         for d, s in cfg.runs():
             t1 = time.time()
             say(
                 f"run {done + 1}/{n_runs}: {m}, distill seed {d}, student seed {s}; {_clock(t1 - t0)} so far"
                 + (
                     f", about {_clock(sum(took) / len(took) * (n_runs - done))} left"
-                    if took
+                    if took and par == 1
                     else ''
                 )
             )
@@ -590,30 +666,32 @@ def run(
                 committee=committee,
             )
             t2 = time.time()
-            t_dist += t2 - t1
-            r = evaluate(
-                dd, teacher, test, cfg.train, s, out / 'eval' / f'{m}-d{d}-s{s}.json', cfg.device
-            )
-            runs.append(
-                {
-                    'distill_seed': d,
-                    'seed': s,
-                    'final': r['final_acc'],
-                    'avg': r['avg_acc'],
-                    'best': r['best_acc'],
-                    'seconds': r['seconds'],
-                }
-            )
-            t_eval += time.time() - t2
+            t_dist[m] += t2 - t1
             done += 1
+            path = out / 'eval' / f'{m}-d{d}-s{s}.json'
+            if par > 1:  # the students train together once every set is made
+                pending.append((m, d, s, dd, path))
+                continue
+            r = evaluate(dd, teacher, test, cfg.train, s, path, cfg.device)
+            rows[m].append(_run_row(d, s, r))
+            budget[m] = r['budget']
+            t_eval[m] += time.time() - t2
             if time.time() - t1 > 1:
                 took.append(time.time() - t1)  # runs reused from the folder do not count
+    if pending:
+        t2 = time.time()
+        for (m, d, s, _, _), r in zip(pending, train_students(pending, teacher, test, cfg, par)):
+            rows[m].append(_run_row(d, s, r))
+            budget[m] = r['budget']
+            t_eval[m] += r['seconds']  # each student's own time; they ran side by side
+        say(f"{len(pending)} students, {par} at a time: {_clock(time.time() - t2)}")
+    for m in cfg.methods:
         res['methods'][m] = {
-            **summarize(runs),
-            'runs': runs,
-            'budget': r['budget'],
-            'distill_seconds': round(t_dist, 1),
-            'eval_seconds': round(t_eval, 1),
+            **summarize(rows[m]),
+            'runs': rows[m],
+            'budget': budget[m],
+            'distill_seconds': round(t_dist[m], 1),
+            'eval_seconds': round(t_eval[m], 1),
         }
     for m, r in res['methods'].items():
         r['vs'] = {

@@ -9,8 +9,8 @@ TINY = ['--size', '32', '--quiet', '--set', 'data.num_classes=3', '--set', 'data
         '--set', 'recover.iterations=3', '--set', 'train.epochs=2', '--set', 'train.min_steps=0', '--set', 'train.eval_every=1', '--set', 'train.arch_kwargs={width: 8}',
         '--set', 'rded.pool=5', '--set', 'focus.pool=5']
 
-def fd2dd(*args, ok=True, **kw):
-    r = subprocess.run([FD2DD, *map(str, args)], capture_output=True, text=True, env={**os.environ, 'HF_HUB_OFFLINE': '1'}, **kw)
+def fd2dd(*args, ok=True, env=None, **kw):
+    r = subprocess.run([FD2DD, *map(str, args)], capture_output=True, text=True, env={**os.environ, 'HF_HUB_OFFLINE': '1', **(env or {})}, **kw)
     if ok: assert r.returncode == 0, f'{args}\n{r.stdout}\n{r.stderr}'
     return r
 
@@ -107,6 +107,18 @@ def test_run_resumes_after_kill_to_the_same_results(tmp_path):
     fd2dd(*args, '--out', tmp_path/'k'); fd2dd(*args, '--out', tmp_path/'u')
     k, u = (json.loads((tmp_path/d/'results.json').read_text())['methods'] for d in ('k', 'u'))
     assert {m: [r['avg'] for r in v['runs']] for m, v in k.items()} == {m: [r['avg'] for r in v['runs']] for m, v in u.items()}
+
+def test_students_side_by_side(tmp_path):
+    "workers=2 trains two students at once in worker processes: with the same threads per student, the same results as one at a time."
+    args = ['run', '--ipc', 1, '--methods', 'sre2l++,random', '--seeds', '0,1', *TINY]
+    fd2dd(*args, '--out', tmp_path/'one', env={'OMP_NUM_THREADS': '1'})
+    r = fd2dd(*args, '--out', tmp_path/'two', '--set', 'workers=2', env={'OMP_NUM_THREADS': '2'})      # 1 thread per student
+    a, b = (json.loads((tmp_path/d/'results.json').read_text())['methods'] for d in ('one', 'two'))
+    assert {m: [(x['distill_seed'], x['seed'], x['avg']) for x in v['runs']] for m, v in a.items()} == \
+        {m: [(x['distill_seed'], x['seed'], x['avg']) for x in v['runs']] for m, v in b.items()}
+    assert len(list((tmp_path/'two'/'eval').glob('*-d*-s*.json'))) == 4
+    r = fd2dd(*args, '--out', tmp_path/'bad', '--set', 'workers=-1', ok=False)
+    assert r.returncode != 0 and 'workers must be' in r.stderr + r.stdout
 
 def test_bring_your_own_teacher_student_and_export(tmp_path):
     "A torchvision checkpoint becomes the run's teacher, a timm model outside the presets is the student, the set exports for DD-Ranking."

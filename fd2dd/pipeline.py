@@ -6,6 +6,7 @@
 from __future__ import annotations
 import csv, io, json, multiprocessing, os, sys, time, warnings
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 import torch
@@ -31,7 +32,8 @@ from .distributed import is_main, barrier, world_size
 # %% auto #0
 __all__ = ['ALL_METHODS', 'READOUT', 'BASELINES', 'DataConfig', 'RunConfig', 'load_data', 'get_teacher', 'get_committee',
            'get_observer', 'distill', 'evaluate', 'save_result', 'history_csv', 'tensorboard_log', 'save_student',
-           'load_student', 'summarize', 'say', 'robust_scores', 'train_students', 'run', 'precision_of', 'write_report']
+           'load_student', 'summarize', 'say', 'robust_scores', 'student_workers', 'train_students', 'run',
+           'precision_of', 'write_report']
 
 # %% ../nbs/10_pipeline.ipynb #7df8b03c
 ALL_METHODS = ('random',) + RECOVER_METHODS + ('rded', 'focusdd')
@@ -85,7 +87,7 @@ class RunConfig(Config):
     distill_seeds: list | None = None  # None: the same as seeds (each run its own set); e.g. [0, 0, 0] keeps one set
     robust_scores: bool = False  # also DD-Ranking's LRS and ARS: hard-label, no-augmentation and full-data students (about 2.5x the students)
     device: str = 'auto'
-    workers: int = 1  # students trained at once, each in its own process with 1/workers of the threads (0: one per CPU core)
+    workers: int = 0  # students trained at once, each in its own process with 1/workers of the threads (0: one per CPU core on a CPU, 1 on a GPU)
     # fmt: on
 
     def __post_init__(self):
@@ -552,6 +554,15 @@ def _worker_init(threads: int):
     )  # progress bars of side-by-side students would interleave; the parent reports each one
 
 
+def student_workers(cfg: RunConfig, n: int) -> int:
+    "How many of a run's n students train at once: `workers`, or with 0 one per CPU core (1 on a GPU or under torchrun)."
+    if cfg.workers:
+        return min(cfg.workers, n)
+    if world_size() > 1 or get_device(cfg.device).type != 'cpu':
+        return 1
+    return max(1, min(os.cpu_count() or 1, n))
+
+
 def train_students(
     jobs: list,  # (method, distill seed, student seed, set folder, result json) per student
     teacher,
@@ -566,6 +577,8 @@ def train_students(
         )
     out = [load_json(j[4]) if j[4].exists() else None for j in jobs]
     todo = [k for k, r in enumerate(out) if r is None]
+    if not todo:
+        return out
     threads = max(1, torch.get_num_threads() // workers)
     ctx = multiprocessing.get_context(
         'spawn'
@@ -579,9 +592,16 @@ def train_students(
         }
         for n, f in enumerate(as_completed(fut), 1):
             k = fut[f]
-            out[k] = (
-                f.result()
-            )  # a student's error (e.g. a NaN loss) is raised here, finished students kept
+            try:
+                out[k] = (
+                    f.result()
+                )  # a student's error (a NaN loss...) is raised here; finished ones are kept
+            except BrokenProcessPool:
+                raise FD2DDError(
+                    "The student worker processes stopped before their students finished. A script that calls "
+                    "fd2dd's run() must keep its own work under `if __name__ == '__main__':` (the workers import "
+                    "it), and each worker needs the memory of one student; or set workers=1 (--workers 1)."
+                ) from None
             m, d, s = jobs[k][:3]
             say(
                 f"student {n}/{len(todo)}: {m}, distill seed {d}, student seed {s}: "
@@ -632,7 +652,7 @@ def run(
         f"teacher {teacher.net.arch}: test top-1 {(teacher.meta.get('test_acc') or 0) * 100:.1f}%; "
         f"{n_runs} runs to do ({', '.join(cfg.methods)} x {len(cfg.runs())} seeds)"
     )
-    par = min(cfg.workers or os.cpu_count() or 1, n_runs)  # students trained at once
+    par = student_workers(cfg, n_runs)  # students trained at once
     pending, rows, t_dist, t_eval, budget = [], {}, {}, {}, {}
     for m in cfg.methods:
         obs = (

@@ -9,7 +9,7 @@ from fd2dd.core import save_torch
 TINY = ['--size', '32', '--quiet', '--set', 'data.num_classes=3', '--set', 'data.n_train=8', '--set', 'data.n_test=3',
         '--set', 'squeeze.epochs=1', '--set', 'squeeze.cal_start=0', '--set', 'squeeze.M=2', '--set', 'squeeze.arch_kwargs={width: 4}',
         '--set', 'recover.iterations=1', '--set', 'train.epochs=1', '--set', 'train.min_steps=0', '--set', 'train.avg_last=1',
-        '--set', 'train.arch_kwargs={width: 4}', '--set', 'rded.pool=4']
+        '--set', 'train.arch_kwargs={width: 4}', '--set', 'rded.pool=4', '--set', 'workers=1']
 
 def snapshot(root:Path)->dict:
     "Every file under root with its content hash."

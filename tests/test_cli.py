@@ -7,7 +7,7 @@ FD2DD = str(Path(sys.executable).parent/'fd2dd')
 TINY = ['--size', '32', '--quiet', '--set', 'data.num_classes=3', '--set', 'data.n_train=10', '--set', 'data.n_test=4',
         '--set', 'squeeze.epochs=1', '--set', 'squeeze.cal_start=0', '--set', 'squeeze.M=4', '--set', 'squeeze.arch_kwargs={width: 8}',
         '--set', 'recover.iterations=3', '--set', 'train.epochs=2', '--set', 'train.min_steps=0', '--set', 'train.eval_every=1', '--set', 'train.arch_kwargs={width: 8}',
-        '--set', 'rded.pool=5', '--set', 'focus.pool=5']
+        '--set', 'rded.pool=5', '--set', 'focus.pool=5', '--set', 'workers=1']   # workers=1: tiny students start faster in one process
 
 def fd2dd(*args, ok=True, env=None, **kw):
     r = subprocess.run([FD2DD, *map(str, args)], capture_output=True, text=True, env={**os.environ, 'HF_HUB_OFFLINE': '1', **(env or {})}, **kw)

@@ -73,6 +73,24 @@ def make_teacher(arch, S, net=None):
     return Teacher(net, [str(i) for i in range(K)], S, MEAN, STD, cal).eval()
 
 
+def frozen_teacher(arch, S):
+    "A teacher with frozen weights and J earlier CAL maps per class [K, J, M, h, w]."
+    t = make_teacher(arch, S)
+    for p in t.parameters(): p.requires_grad_(False)
+    with torch.no_grad():
+        prev = t.forward_all(torch.randn(K * J, 3, S, S))['cal']['attn']
+    return t, prev.view(K, J, *prev.shape[1:])
+
+
+def bare_steps(net, x0, y):
+    "The recover floor: a.steps bare forward+backward passes of net to the pixels of x0."
+    def f():
+        for _ in range(a.steps):
+            x = x0.clone().requires_grad_(True)
+            F.cross_entropy(net(x), y).backward()
+    return f
+
+
 def row(name, times, floor_key):
     fl = times[floor_key]
     print(f"  {name:34s} " + '  '.join(f"{k} {v:8.1f} ms (x{v / fl:4.2f})" if k != floor_key else f"{k} {v:8.1f} ms"
@@ -80,17 +98,9 @@ def row(name, times, floor_key):
 
 
 def recover_rows(arch, S):
-    t = make_teacher(arch, S)
-    for p in t.parameters(): p.requires_grad_(False)
+    t, prev = frozen_teacher(arch, S)
     x0, y = torch.randn(K, 3, S, S), torch.arange(K)
-    with torch.no_grad():
-        prev = t.forward_all(torch.randn(K * J, 3, S, S))['cal']['attn']
-    prev = prev.view(K, J, *prev.shape[1:])
-
-    def bare():
-        for _ in range(a.steps):
-            x = x0.clone().requires_grad_(True)
-            F.cross_entropy(t.net(x), y).backward()
+    bare = bare_steps(t.net, x0, y)
 
     def ours(m):
         cfg = RecoverConfig(method=m, iterations=a.steps, device='cpu')
@@ -266,22 +276,8 @@ def ref_compare(S):
             ref_loss(xj).backward(); opt.step()
             x.data = ur.clip(x.data, A)
 
-    t = make_teacher('resnet18', S)
-    for p in t.parameters(): p.requires_grad_(False)
-    with torch.no_grad():
-        prev = t.forward_all(torch.randn(K * J, 3, S, S))['cal']['attn']
-    prev = prev.view(K, J, *prev.shape[1:])
-
-    def tv_bare():
-        for _ in range(a.steps):
-            x = x0.clone().requires_grad_(True)
-            F.cross_entropy(net(x), y).backward()
-
-    def f_bare():
-        for _ in range(a.steps):
-            x = x0.clone().requires_grad_(True)
-            F.cross_entropy(t.net(x), y).backward()
-    fns = {'bare': (f_bare, a.steps), 'bare-torchvision': (tv_bare, a.steps), 'official FD2': (ref_run, a.steps),
+    t, prev = frozen_teacher('resnet18', S)
+    fns = {'bare': (bare_steps(t.net, x0, y), a.steps), 'bare-torchvision': (bare_steps(net, x0, y), a.steps), 'official FD2': (ref_run, a.steps),
            'fd2dd FD2': (lambda: recover_batch(t, x0, y, cfg.replace(iterations=a.steps), prev, make_generator(0)), a.steps),
            'fd2dd SRe2L': (lambda: recover_batch(t, x0, y, RecoverConfig.reference('sre2l', iterations=a.steps, device='cpu'),
                                                  None, make_generator(0)), a.steps)}

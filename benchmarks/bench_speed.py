@@ -58,16 +58,16 @@ def cpu_ms(f, n):
     return (time.process_time() - t0) / n * 1e3
 
 
-def best(fns: dict, n: int) -> dict:
-    "Best of a.rounds interleaved rounds, ms per step, for each named function (each runs n steps per call)."
+def best(fns: dict) -> dict:
+    "Best of a.rounds interleaved rounds, ms per step, for each named function (f, steps it runs per call)."
     res = {k: [] for k in fns}
     for _ in range(a.rounds):
         for k, (f, per) in fns.items(): res[k].append(cpu_ms(f, 1) / per)
     return {k: min(v) for k, v in res.items()}
 
 
-def make_teacher(arch, S, net=None):
-    net = net or create_model(arch, K, S, **TKW.get(arch, {}))
+def make_teacher(arch, S):
+    net = create_model(arch, K, S, **TKW.get(arch, {}))
     cal = CALHead(net.num_features, K, M)
     cal.centers.copy_(F.normalize(torch.randn(K, M * net.num_features), dim=-1) * 0.05)
     return Teacher(net, [str(i) for i in range(K)], S, MEAN, STD, cal).eval()
@@ -107,7 +107,7 @@ def recover_rows(arch, S):
         return lambda: recover_batch(t, x0, y, cfg, prev if m == 'fd2' else None, make_generator(0))
 
     fns = {'bare': (bare, a.steps), **{m: (ours(m), a.steps) for m in ('sre2l', 'sre2l++', 'cda', 'fd2')}}
-    row(f"recover {arch} {S}px batch {K}", best(fns, a.steps), 'bare')
+    row(f"recover {arch} {S}px batch {K}", best(fns), 'bare')
     if a.parts:       # where the rest goes: the bare step plus one piece of the recover step at a time
         g = make_generator(0)
         x = x0.clone().requires_grad_(True)
@@ -132,7 +132,7 @@ def recover_rows(arch, S):
                 with torch.no_grad(): x.clamp_(-2, 2)
         fns = {'bare': (bare, a.steps), 'augment': (plus('augment'), a.steps), 'BN hooks': (plus('BN hooks'), a.steps),
                'Adam+clamp': (adam, a.steps)}
-        row("  bare + one piece", best(fns, a.steps), 'bare')
+        row("  bare + one piece", best(fns), 'bare')
 
 
 def relabel_rows(arch, S):
@@ -142,7 +142,7 @@ def relabel_rows(arch, S):
     @torch.no_grad()
     def bare(): t.net(x)
     fns = {'bare': (bare, 1), 'teacher_logits': (lambda: teacher_logits(t, x, amp='off'), 1)}
-    row(f"relabel {arch} {S}px batch 256", best(fns, 1), 'bare')
+    row(f"relabel {arch} {S}px batch 256", best(fns), 'bare')
 
 
 def teacher_rows(arch, S):
@@ -161,7 +161,7 @@ def teacher_rows(arch, S):
             opt.zero_grad(set_to_none=True); step(x, y, cal, g)[0].backward(); opt.step()
         return f
     fns = {'bare': (bare, 1), 'plain': (ours(False), 1), 'CAL': (ours(True), 1)}
-    row(f"teacher {arch} {S}px batch 64", best(fns, 1), 'bare')
+    row(f"teacher {arch} {S}px batch 64", best(fns), 'bare')
 
 
 def crop_rows(S):
@@ -173,7 +173,7 @@ def crop_rows(S):
     rois = torch.cat([torch.arange(float(K))[:, None], boxes], 1)
     fns = {'roi_align': (lambda: roi_align(x, rois, (S, S), 1.0, 0, True).square().sum().backward(), 1),
            'crop_resize': (lambda: crop_resize(x, boxes, S).square().sum().backward(), 1)}
-    row(f"crop+resize {S}px batch {K}", best(fns, 1), 'roi_align')
+    row(f"crop+resize {S}px batch {K}", best(fns), 'roi_align')
 
 
 print(f"{torch.get_num_threads()} thread(s), process CPU ms per step, best of {a.rounds} rounds; "
@@ -281,7 +281,7 @@ def ref_compare(S):
            'fd2dd FD2': (lambda: recover_batch(t, x0, y, cfg.replace(iterations=a.steps), prev, make_generator(0)), a.steps),
            'fd2dd SRe2L': (lambda: recover_batch(t, x0, y, RecoverConfig.reference('sre2l', iterations=a.steps, device='cpu'),
                                                  None, make_generator(0)), a.steps)}
-    times = best(fns, a.steps)
+    times = best(fns)
     row(f"FD2 recover ResNet-18 {S}px batch {K}", times, 'bare')
     print(f"  official / fd2dd FD2 step: {times['official FD2'] / times['fd2dd FD2']:.2f}x", flush=True)
 

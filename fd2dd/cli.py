@@ -104,7 +104,7 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument(
         '--workers',
         type=int,
-        help='students trained at once, each in its own process with its share of the threads (0: one per CPU core; default 1)',
+        help='students trained at once, each in its own process with its share of the threads (default 0: one per CPU core, 1 on a GPU)',
     )
     r.add_argument(
         '--distill-seeds',

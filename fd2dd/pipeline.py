@@ -14,14 +14,8 @@ import fd2dd
 from .core import *
 from .data.core import ImageData
 from .data.real import load_dataset
-from fd2dd.squeeze import (
-    SqueezeConfig,
-    train_teacher,
-    load_teacher,
-    data_identity,
-    build_teacher,
-    teacher_state,
-)
+from .squeeze import SqueezeConfig, train_teacher, load_teacher, data_identity
+from .squeeze import build_teacher, teacher_state
 from .synth.select import RDEDConfig, FocusConfig, random_select, rded_select, focusdd_select
 from .synth.recover import RecoverConfig, recover, METHODS as RECOVER_METHODS
 from .distilled import DistilledWriter, load_distilled, file_hash
@@ -542,16 +536,19 @@ def _run_row(d: int, s: int, r: dict) -> dict:
     }
 
 
-def _student_job(state: dict, test: ImageData, tc: TrainConfig, s: int, dd, path, device) -> dict:
-    "One student in a worker process (the teacher arrives as its checkpoint dict)."
-    return evaluate(Path(dd), build_teacher(state), test, tc, s, Path(path), device)
+_WORKER = {}  # in a worker process: the run's teacher and test split, received once
 
 
-def _worker_init(threads: int):
+def _worker_init(threads: int, state: dict, test: ImageData):
     torch.set_num_threads(threads)
-    set_quiet(
-        True
-    )  # progress bars of side-by-side students would interleave; the parent reports each one
+    # progress bars of side-by-side students would interleave; the parent reports each one
+    set_quiet(True)
+    _WORKER.update(teacher=build_teacher(state), test=test)
+
+
+def _student_job(tc: TrainConfig, s: int, dd, path, device) -> dict:
+    "One student in a worker process."
+    return evaluate(Path(dd), _WORKER['teacher'], _WORKER['test'], tc, s, Path(path), device)
 
 
 def student_workers(cfg: RunConfig, n: int) -> int:
@@ -580,22 +577,19 @@ def train_students(
     if not todo:
         return out
     threads = max(1, torch.get_num_threads() // workers)
-    ctx = multiprocessing.get_context(
-        'spawn'
-    )  # a fresh interpreter: no forked OpenMP or CUDA state
-    with ProcessPoolExecutor(workers, ctx, _worker_init, (threads,)) as ex:
-        state = teacher_state(teacher)
+    # spawned: a fresh interpreter, no forked OpenMP or CUDA state
+    ctx = multiprocessing.get_context('spawn')
+    init = (threads, teacher_state(teacher), test)
+    with ProcessPoolExecutor(workers, ctx, _worker_init, init) as ex:
         fut = {
-            ex.submit(_student_job, state, test, cfg.train, j[2], j[3], j[4], cfg.device): k
+            ex.submit(_student_job, cfg.train, j[2], j[3], j[4], cfg.device): k
             for k in todo
             for j in [jobs[k]]
         }
         for n, f in enumerate(as_completed(fut), 1):
             k = fut[f]
-            try:
-                out[k] = (
-                    f.result()
-                )  # a student's error (a NaN loss...) is raised here; finished ones are kept
+            try:  # a student's error (a NaN loss...) is raised here; finished ones are kept
+                out[k] = f.result()
             except BrokenProcessPool:
                 raise FD2DDError(
                     "The student worker processes stopped before their students finished. A script that calls "

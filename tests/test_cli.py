@@ -112,7 +112,7 @@ def test_students_side_by_side(tmp_path):
     "workers=2 trains two students at once in worker processes: with the same threads per student, the same results as one at a time."
     args = ['run', '--ipc', 1, '--methods', 'sre2l++,random', '--seeds', '0,1', *TINY]
     fd2dd(*args, '--out', tmp_path/'one', env={'OMP_NUM_THREADS': '1'})
-    r = fd2dd(*args, '--out', tmp_path/'two', '--set', 'workers=2', env={'OMP_NUM_THREADS': '2'})      # 1 thread per student
+    fd2dd(*args, '--out', tmp_path/'two', '--set', 'workers=2', env={'OMP_NUM_THREADS': '2'})      # 1 thread per student
     a, b = (json.loads((tmp_path/d/'results.json').read_text())['methods'] for d in ('one', 'two'))
     assert {m: [(x['distill_seed'], x['seed'], x['avg']) for x in v['runs']] for m, v in a.items()} == \
         {m: [(x['distill_seed'], x['seed'], x['avg']) for x in v['runs']] for m, v in b.items()}

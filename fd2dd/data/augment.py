@@ -46,9 +46,8 @@ def _axis_weights(lo: torch.Tensor, hi: torch.Tensor, n_in: int, n_out: int) -> 
     w = ((k < g[:, None, None]) & (s >= -1) & (s <= n_in)).to(lo.dtype) / g[:, None, None]
     s = s.clamp_min(0)
     s0 = s.floor().clamp_max(n_in - 1)
-    frac = torch.where(
-        s0 >= n_in - 1, torch.zeros_like(s), s - s0
-    )  # past the last pixel: that pixel
+    # past the last pixel: that pixel alone
+    frac = torch.where(s0 >= n_in - 1, torch.zeros_like(s), s - s0)
     W = torch.zeros(len(lo), n_out, n_in, dtype=lo.dtype, device=lo.device)
     W.scatter_add_(2, s0.long(), w * (1 - frac))
     return W.scatter_add_(2, (s0 + 1).clamp_max(n_in - 1).long(), w * frac)

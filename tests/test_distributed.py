@@ -15,11 +15,18 @@ def _port():
 
 def _run(args, nproc=1):
     env = {**os.environ, 'HF_HUB_OFFLINE': '1', 'OMP_NUM_THREADS': '1'}
-    cmd = [str(BIN/'fd2dd'), *map(str, args)]
-    if nproc > 1:
-        cmd = [str(BIN/'torchrun'), '--nproc_per_node', str(nproc), '--nnodes', '1', '--master_addr', '127.0.0.1',
-               '--master_port', str(_port()), *cmd]
-    r = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=600)
+    for _ in range(2):
+        cmd = [str(BIN/'fd2dd'), *map(str, args)]
+        if nproc > 1:
+            cmd = [str(BIN/'torchrun'), '--nproc_per_node', str(nproc), '--nnodes', '1', '--master_addr', '127.0.0.1',
+                   '--master_port', str(_port()), *cmd]
+        r = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=600)
+        # A known gloo teardown race (pytorch/gloo#155, open): a rank that leaves the last barrier and exits can close
+        # its socket before the other rank has read that barrier's last message, which then fails with "Connection
+        # closed by peer" although the work is written. fd2dd resumes finished work, so the same command runs once more;
+        # any other failure, or this one twice, fails the test.
+        if r.returncode == 0 or nproc == 1 or 'Connection closed by peer' not in r.stderr:
+            break
     assert r.returncode == 0, f'{cmd}\n{r.stdout}\n{r.stderr[-3000:]}'
     return r
 

@@ -436,8 +436,11 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if getattr(a, 'quiet', False):
         set_quiet(True)
+    done = False
     try:
-        return _cmd(a)
+        rc = _cmd(a)
+        done = True
+        return rc
     except FD2DDError as e:
         print(f'fd2dd: error: {e}', file=sys.stderr)
         return 2
@@ -448,7 +451,6 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 130
     finally:
-        import torch.distributed as dist
+        from fd2dd.distributed import shutdown
 
-        if dist.is_available() and dist.is_initialized():
-            dist.destroy_process_group()
+        shutdown(60.0 if done else 5.0)  # after an error a peer may never check in

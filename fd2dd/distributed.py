@@ -11,7 +11,7 @@ from .core import *
 
 # %% auto #0
 __all__ = ['init_distributed', 'world_size', 'rank', 'is_main', 'barrier', 'ddp', 'average_tensor_', 'sync_buffers',
-           'epoch_indices', 'my_chunks']
+           'epoch_indices', 'my_chunks', 'shutdown']
 
 # %% ../nbs/12_distributed.ipynb #59c58587
 def init_distributed() -> tuple[int, int]:
@@ -93,3 +93,27 @@ def epoch_indices(n: int, epoch: int, seed: int) -> torch.Tensor:
 def my_chunks(chunks: list) -> list:
     "The chunks this rank handles (round-robin)."
     return chunks[rank() :: world_size()]
+
+# %% ../nbs/12_distributed.ipynb #5d0a7c32
+def shutdown(timeout: float = 60.0):
+    """Leave the process group once every rank has reached this point (no-op for one process).
+
+    Destroying the group right after the last collective races on gloo (pytorch/gloo#155): a rank that has
+    left a barrier and closes its sockets can reset the connection before its peer has read that barrier's
+    last message, and the peer fails with "Connection closed by peer" although all work is written. Each rank
+    therefore checks in through the group's key-value store (which does not travel over those sockets) and
+    closes only when all have, or after `timeout` seconds (a rank that crashed never checks in)."""
+    if not (dist.is_available() and dist.is_initialized()):
+        return
+    ws = dist.get_world_size()
+    if ws > 1:
+        from datetime import timedelta
+
+        try:
+            store = dist.distributed_c10d._get_default_store()
+            if store.add('fd2dd/shutdown', 1) == ws:
+                store.set('fd2dd/shutdown/all', '1')
+            store.wait(['fd2dd/shutdown/all'], timedelta(seconds=timeout))
+        except Exception:  # a missing peer or store: leave anyway
+            pass
+    dist.destroy_process_group()

@@ -15,20 +15,37 @@ def _port():
 
 def _run(args, nproc=1):
     env = {**os.environ, 'HF_HUB_OFFLINE': '1', 'OMP_NUM_THREADS': '1'}
-    for _ in range(2):
-        cmd = [str(BIN/'fd2dd'), *map(str, args)]
-        if nproc > 1:
-            cmd = [str(BIN/'torchrun'), '--nproc_per_node', str(nproc), '--nnodes', '1', '--master_addr', '127.0.0.1',
-                   '--master_port', str(_port()), *cmd]
-        r = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=600)
-        # A known gloo teardown race (pytorch/gloo#155, open): a rank that leaves the last barrier and exits can close
-        # its socket before the other rank has read that barrier's last message, which then fails with "Connection
-        # closed by peer" although the work is written. fd2dd resumes finished work, so the same command runs once more;
-        # any other failure, or this one twice, fails the test.
-        if r.returncode == 0 or nproc == 1 or 'Connection closed by peer' not in r.stderr:
-            break
+    cmd = [str(BIN/'fd2dd'), *map(str, args)]
+    if nproc > 1:
+        cmd = [str(BIN/'torchrun'), '--nproc_per_node', str(nproc), '--nnodes', '1', '--master_addr', '127.0.0.1',
+               '--master_port', str(_port()), *cmd]
+    r = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=600)
     assert r.returncode == 0, f'{cmd}\n{r.stdout}\n{r.stderr[-3000:]}'
     return r
+
+def _shutdown_worker(rank, store_path, delays, timeout, out):
+    import time, torch.distributed as dist
+    from fd2dd.distributed import shutdown
+    dist.init_process_group('gloo', init_method=f'file://{store_path}', rank=rank, world_size=2)
+    dist.barrier()
+    if delays[rank] < 0: return  # this rank never checks in (as if it had crashed)
+    time.sleep(delays[rank])
+    t = time.monotonic(); shutdown(timeout); Path(out, f'{rank}').write_text(f'{time.monotonic() - t}')
+
+def _shutdown_times(tmp_path, delays, timeout):
+    import torch.multiprocessing as mp
+    mp.spawn(_shutdown_worker, args=(str(tmp_path/'store'), delays, timeout, str(tmp_path)), nprocs=2)
+    return [float((tmp_path/f'{r}').read_text()) if (tmp_path/f'{r}').exists() else None for r in (0, 1)]
+
+def test_shutdown_waits_for_every_rank(tmp_path):
+    # rank 1 arrives 1.5 s late: rank 0 must not close the group before it (the gloo teardown race)
+    w0, w1 = _shutdown_times(tmp_path, [0.0, 1.5], 30.0)
+    assert w0 > 1.0 and w1 < 1.0, (w0, w1)
+
+def test_shutdown_gives_up_on_a_missing_rank(tmp_path):
+    # rank 1 never checks in: rank 0 leaves after its timeout instead of hanging
+    w0, w1 = _shutdown_times(tmp_path, [0.0, -1.0], 2.0)
+    assert w1 is None and 1.5 < w0 < 20, w0
 
 def test_two_process_squeeze_and_distill(tmp_path):
     _run(['squeeze', '--out', tmp_path/'t2', *TINY], nproc=2)

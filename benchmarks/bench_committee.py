@@ -5,7 +5,7 @@ step), against the sum of the members' bare forward+backward to the pixels on th
 default-architecture teachers (ConvNet-4, CAL head with 8x8 maps) with their own random weights: the cost does
 not depend on what they learned. One thread and process CPU time, steps and bare passes timed in alternation.
 
-Usage: python benchmarks/bench_committee.py [--size 64] [--steps 10] [--rounds 5]"""
+Usage: python benchmarks/bench_committee.py [--size 64] [--steps 10] [--rounds 5] [--compile]"""
 import argparse, time
 import torch, torch.nn.functional as F
 from fd2dd.core import make_generator
@@ -18,6 +18,7 @@ from fd2dd.synth.recover import RecoverConfig, recover_batch
 ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
 ap.add_argument('--size', type=int, default=64); ap.add_argument('--classes', type=int, default=10)
 ap.add_argument('--steps', type=int, default=10); ap.add_argument('--rounds', type=int, default=5)
+ap.add_argument('--compile', action='store_true', help='recover.compile=True (compiled once, before the rounds)')
 a = ap.parse_args()
 torch.set_num_threads(1)
 K, S, sq = a.classes, a.size, SqueezeConfig()
@@ -42,23 +43,32 @@ def bare(t):
     xa = jitter(random_resized_crop(x, generator=make_generator(0)), 4, make_generator(0))
     F.cross_entropy(t(xa), y).backward()
 
-def step(method, n):
-    cfg = RecoverConfig(method=method, iterations=a.steps)
+def step(method, n, comp=False):
+    cfg = RecoverConfig(method=method, iterations=a.steps, compile=comp)
     fd2 = 'fd2' in method
     recover_batch(teachers[0], x0, y, cfg, prev if fd2 else None, make_generator(0),
                   committee=teachers[1:n], prevs=[prev] * (n - 1) if fd2 else None)
 
+if a.compile:  # compile every graph the rounds will use first
+    w = time.time()
+    for method in ('sre2l++', 'fd2', 'fadrm+', 'fadrm+fd2'):
+        for n in (1, 2, 3): step(method, n, True)
+    print(f'compiling (first calls): {time.time() - w:.0f} s wall')
 rows = {}
 for r in range(a.rounds):
     b = [min(cpu(lambda: bare(t)) for _ in range(3)) for t in teachers]
     for method in ('sre2l++', 'fd2', 'fadrm+', 'fadrm+fd2'):
         for n in (1, 2, 3):
             s = cpu(lambda: step(method, n)) / a.steps
+            c = cpu(lambda: step(method, n, True)) / a.steps if a.compile else float('nan')
             floor = sum(b[:n]) if not method.startswith('fadrm+') else sum(b[:n]) / n   # FADRM+: one teacher a step
-            rows.setdefault((method, n), []).append((s, floor))
-print(f'{S} px, {K} images, ConvNet-4 teachers with CAL heads, one thread, CPU ms per step (median of {a.rounds} rounds)')
-print('| method | teachers | step ms | floor ms | step / floor |')
-print('|---|---|---|---|---|')
+            rows.setdefault((method, n), []).append((s / floor, c / floor, s, c, floor))
+print(f'{S} px, {K} images, ConvNet-4 teachers with CAL heads, one thread, CPU ms per step; each ratio is the median '
+      f'over {a.rounds} rounds of step / floor within a round' + (', with and without recover.compile' if a.compile else ''))
+cols = ['step ms', 'floor ms', 'step / floor'] + (['compiled step ms', 'compiled / floor'] if a.compile else [])
+print('| method | teachers | ' + ' | '.join(cols) + ' |'); print('|---' * (2 + len(cols)) + '|')
+med = lambda v: sorted(v)[len(v) // 2]
 for (method, n), v in rows.items():
-    s, f = sorted(v)[len(v) // 2]
-    print(f'| {method} | {n} | {s * 1e3:.1f} | {f * 1e3:.1f} | {s / f:.2f} |')
+    r, rc, s, c, f = (med([u[i] for u in v]) for i in range(5))
+    extra = f' | {c * 1e3:.1f} | {rc:.2f}' if a.compile else ''
+    print(f'| {method} | {n} | {s * 1e3:.1f} | {f * 1e3:.1f} | {r:.2f}{extra} |')

@@ -17,7 +17,7 @@ Nothing of the official code is copied here: it is imported from PATH.
 Times are process CPU time per step, one thread by default (steadier than wall time on a shared machine), the
 best of `--rounds` interleaved rounds. Ratios above 1 are the cost of everything that is not the network.
 Usage: python benchmarks/bench_speed.py [--arch convnet4 resnet18] [--size 32 64 128] [--ref PATH]
-       [--ref-size 128] [--classes 10] [--steps 5] [--rounds 3] [--threads 1] [--parts]
+       [--ref-size 128] [--classes 10] [--steps 5] [--rounds 3] [--threads 1] [--parts] [--compile]
        [--stages crop recover relabel teacher]"""
 import argparse, random, sys, time, types
 import torch, torch.nn as nn, torch.nn.functional as F
@@ -40,6 +40,7 @@ ap.add_argument('--steps', type=int, default=5)
 ap.add_argument('--rounds', type=int, default=3)
 ap.add_argument('--threads', type=int, default=1)
 ap.add_argument('--stages', nargs='+', default=['crop', 'recover', 'relabel', 'teacher'])
+ap.add_argument('--compile', action='store_true', help="recover: also time recover.compile=True (SRe2L, FD2) against the compiled bare step")
 ap.add_argument('--parts', action='store_true', help='recover: time the bare step plus each piece (augment, BN hooks, Adam)')
 ap.add_argument('--ref', help='folder with the official FD2 code (Guang000/FD2)')
 ap.add_argument('--ref-size', type=int, nargs='+', default=[128])
@@ -108,6 +109,18 @@ def recover_rows(arch, S):
 
     fns = {'bare': (bare, a.steps), **{m: (ours(m), a.steps) for m in ('sre2l', 'sre2l++', 'cda', 'fd2')}}
     row(f"recover {arch} {S}px batch {K}", best(fns), 'bare')
+    if a.compile:   # torch.compile: the first call compiles (wall seconds printed); then the steps against both floors
+        cnet = torch.compile(t.net)
+        def ours_c(m):
+            cfg = RecoverConfig(method=m, iterations=a.steps, device='cpu', compile=True)
+            return lambda: recover_batch(t, x0, y, cfg, prev if m == 'fd2' else None, make_generator(0))
+        fns = {'bare': (bare, a.steps), 'bare-compiled': (bare_steps(cnet, x0, y), a.steps),
+               'sre2l-compiled': (ours_c('sre2l'), a.steps), 'fd2-compiled': (ours_c('fd2'), a.steps)}
+        for k, (f, _) in list(fns.items())[1:]:
+            w = time.time(); f(); print(f"  first call of {k} (compiles): {time.time() - w:.1f} s wall", flush=True)
+        row("  recover.compile=True", best(fns), 'bare')
+        tb = best({'bare-compiled': fns['bare-compiled'], **{k: fns[k] for k in ('sre2l-compiled', 'fd2-compiled')}})
+        row("  against the compiled floor", tb, 'bare-compiled')
     if a.parts:       # where the rest goes: the bare step plus one piece of the recover step at a time
         g = make_generator(0)
         x = x0.clone().requires_grad_(True)

@@ -4,7 +4,7 @@
 
 # %% ../../nbs/05_synth.recover.ipynb #d62c8371
 from __future__ import annotations
-import math, shutil, time, warnings
+import math, os, shutil, time, warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 import torch, torch.nn.functional as F
@@ -94,6 +94,7 @@ class RecoverConfig(Config):
     residual_alpha: float = 0.5  # fadrm+: between phases x <- alpha x + (1 - alpha) x_init
     class_chunk: int = 100  # classes per batch
     amp: str = 'off'  # pixel optimisation stays in fp32 by default
+    compile: bool = False  # torch.compile each teacher's loss terms (network, BN moments, FD2's terms): a one-off compile, then faster steps
     seed: int = 0
     device: str = 'auto'
     # fmt: on
@@ -206,6 +207,26 @@ def _member_terms(teacher, bn, xa, y, cfg, prev, dev) -> dict:
     return terms
 
 
+_compiled_terms = None
+
+
+def _terms_fn(cfg):
+    "The function giving one teacher's loss terms: `_member_terms`, or its torch.compile'd version (made once per process)."
+    global _compiled_terms
+    if not cfg.compile:
+        return _member_terms
+    if _compiled_terms is None:
+        if not torch.cuda.is_available() and not any(
+            shutil.which(c) for c in (os.environ.get('CXX', 'g++'), 'g++', 'c++', 'clang++')
+        ):
+            raise ConfigError(
+                "recover.compile=true needs a C++ compiler for torch.compile on the CPU: install g++ "
+                "(or set CXX), or leave recover.compile=false."
+            )
+        _compiled_terms = torch.compile(_member_terms)
+    return _compiled_terms
+
+
 def member_weights(teachers: list, rule: str, generator=None, temperature: float = 5.0) -> list:
     "A committee's loss weights (CV-DD's voting, FD2's recover_FD2.py): equal, random, or softmax of test accuracy (%) / T."
     n = len(teachers)
@@ -258,6 +279,7 @@ def recover_batch(
     ]
     phases = cfg.phases(x0.shape[-1])
     total = sum(n for n, _ in phases)
+    member_terms = _terms_fn(cfg)
     x, t = x0.clone(), 0
     try:
         for ph, (n_it, size) in enumerate(phases):
@@ -293,13 +315,13 @@ def recover_batch(
                 xa = jitter(xa, cfg.jitter, generator)
                 if fadrm:  # one teacher per iteration, in turn (recover_FD2_FADRM.py)
                     k = t % len(members)
-                    terms = _member_terms(members[k], bns[k], xa, y, cfg, prevs[k], dev)
+                    terms = member_terms(members[k], bns[k], xa, y, cfg, prevs[k], dev)
                 elif len(members) == 1:
-                    terms = _member_terms(teacher, bns[0], xa, y, cfg, prev, dev)
+                    terms = member_terms(teacher, bns[0], xa, y, cfg, prev, dev)
                 else:  # every teacher on the same view, losses weighted (recover_FD2.py)
                     terms = {}
                     for k, m in enumerate(members):
-                        for name, v in _member_terms(m, bns[k], xa, y, cfg, prevs[k], dev).items():
+                        for name, v in member_terms(m, bns[k], xa, y, cfg, prevs[k], dev).items():
                             terms[name] = terms.get(name, 0) + weights[k] * v
                 loss = sum(terms.values())
                 if not torch.isfinite(loss):

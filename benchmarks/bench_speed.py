@@ -21,7 +21,7 @@ Usage: python benchmarks/bench_speed.py [--arch convnet4 resnet18] [--size 32 64
        [--stages crop recover relabel teacher]"""
 import argparse, random, sys, time, types
 import torch, torch.nn as nn, torch.nn.functional as F
-from fd2dd.core import make_generator, set_quiet
+from fd2dd.core import make_generator, set_quiet, tune_malloc
 from fd2dd.data.augment import crop_resize, jitter, random_resized_crop, sample_rrc
 from fd2dd.losses import BNMatch, attention_similarity_loss, characteristic_loss
 from fd2dd.models.backbones import create_model
@@ -46,6 +46,7 @@ ap.add_argument('--ref', help='folder with the official FD2 code (Guang000/FD2)'
 ap.add_argument('--ref-size', type=int, nargs='+', default=[128])
 a = ap.parse_args()
 torch.set_num_threads(a.threads); set_quiet(True)
+tune_malloc()   # as fd2dd's stages do (FD2DD_MALLOC=system: glibc's malloc as it comes)
 K, M, J = a.classes, a.M, a.prev
 MEAN, STD = [0.485, 0.456, 0.406], [0.229, 0.224, 0.225]
 TKW = {'convnet4': SqueezeConfig().arch_kwargs}                   # the default teacher's ConvNet-4 (8x8 maps)

@@ -13,9 +13,9 @@ import yaml
 
 # %% auto #0
 __all__ = ['FD2DDError', 'ConfigError', 'DataError', 'ClassMismatchError', 'CheckpointError', 'NumericalError', 'get_device',
-           'cpu_has_bf16', 'amp_dtype', 'autocast', 'seed_everything', 'make_generator', 'coerce_value', 'Config',
-           'atomic_write', 'atomic_write_text', 'save_json', 'load_json', 'save_torch', 'load_torch', 'save_image',
-           'set_quiet', 'is_quiet', 'progress']
+           'cpu_has_bf16', 'amp_dtype', 'autocast', 'tune_malloc', 'seed_everything', 'make_generator', 'coerce_value',
+           'Config', 'atomic_write', 'atomic_write_text', 'save_json', 'load_json', 'save_torch', 'load_torch',
+           'save_image', 'set_quiet', 'is_quiet', 'progress']
 
 # %% ../nbs/00_core.ipynb #752c4f68
 class FD2DDError(Exception):
@@ -100,6 +100,41 @@ def autocast(device: torch.device, amp: bool | str = 'auto'):
     if dt is None:
         return contextlib.nullcontext()
     return torch.autocast(device_type=device.type, dtype=dt)
+
+# %% ../nbs/00_core.ipynb #a11c0e02
+_MALLOC = {'tuned': False}
+
+
+def tune_malloc(threshold: int | None = None) -> bool:
+    "Let glibc reuse freed blocks up to `threshold` bytes (default 256 MB, or FD2DD_MALLOC in MB) instead of unmapping them; FD2DD_MALLOC=system, or another C library: no-op. Returns whether it is on."
+    if _MALLOC['tuned']:
+        return True
+    env = os.environ.get('FD2DD_MALLOC', '').strip().lower()
+    if env == 'system' or not sys.platform.startswith('linux'):
+        return False
+    if threshold is None:
+        try:
+            threshold = int(float(env) * 2**20) if env else 256 << 20
+        except ValueError:
+            raise ConfigError(
+                f"FD2DD_MALLOC={env!r}: give 'system' (leave malloc alone) or a size in MB (e.g. 256)."
+            ) from None
+    import ctypes
+
+    try:
+        mallopt = ctypes.CDLL('libc.so.6').mallopt
+    except (OSError, AttributeError):  # not glibc
+        return False
+    M_TRIM_THRESHOLD, M_TOP_PAD, M_MMAP_THRESHOLD = -1, -2, -3  # <malloc.h>
+    _MALLOC['tuned'] = all(
+        mallopt(k, v) == 1
+        for k, v in (
+            (M_MMAP_THRESHOLD, threshold),
+            (M_TRIM_THRESHOLD, threshold),
+            (M_TOP_PAD, 16 << 20),
+        )
+    )
+    return _MALLOC['tuned']
 
 # %% ../nbs/00_core.ipynb #ac211058
 def seed_everything(seed: int = 0):

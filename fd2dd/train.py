@@ -218,6 +218,7 @@ def train_student(
     desc: str = 'student',  # progress-bar label
 ) -> dict:
     "Train a fresh student on `train` (soft labels from `teacher` or `store`, or hard labels); test on `test`."
+    tune_malloc()  # reuse freed memory on the CPU (00_core)
     dev = get_device(cfg.device)
     seed_everything(cfg.seed)
     check_classes(train.classes, test.classes, 'test split', 'distilled set')

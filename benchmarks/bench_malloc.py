@@ -1,15 +1,16 @@
 #!/usr/bin/env python
-"""A command run with glibc's malloc as it comes (`FD2DD_MALLOC=system`) and with fd2dd's `tune_malloc` (the default,
-or FD2DD_MALLOC=<MB> as given), in alternating rounds: wall seconds, user and system CPU seconds, and peak memory (PSS and RSS sums over the process
+"""A command run with glibc's malloc as it comes (`FD2DD_MALLOC=system`, fd2dd's default) and with fd2dd's `tune_malloc`
+on (`FD2DD_MALLOC=<--mb>`), in alternating rounds: wall seconds, user and system CPU seconds, and peak memory (PSS and RSS sums over the process
 tree, sampled every 0.2 s as in `peak_rss.py`). System time is where page faults show: glibc unmapping and mapping
 large blocks again on every training step.
-Usage: python benchmarks/bench_malloc.py [--rounds 2] -- fd2dd distill --teacher T --method fd2 --ipc 3 --out /tmp/x"""
+Usage: python benchmarks/bench_malloc.py [--rounds 2] [--mb 256] [--clean DIR] -- fd2dd distill --teacher T --method fd2 --ipc 3 --out /tmp/x"""
 import argparse, os, shutil, subprocess, time
 import psutil
 from peak_rss import tree_mem
 
 ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
 ap.add_argument('--rounds', type=int, default=2)
+ap.add_argument('--mb', type=float, default=256, help='FD2DD_MALLOC of the tuned runs (threshold in MB)')
 ap.add_argument('--clean', nargs='*', default=[], help='folders to delete before each run (the command\'s --out)')
 ap.add_argument('cmd', nargs=argparse.REMAINDER)
 a = ap.parse_args()
@@ -18,7 +19,7 @@ cmd = a.cmd[1:] if a.cmd[:1] == ['--'] else a.cmd
 
 def run(mode):
     for d in a.clean: shutil.rmtree(d, ignore_errors=True)
-    env = {**os.environ, 'FD2DD_MALLOC': 'system' if mode == 'system' else os.environ.get('FD2DD_MALLOC', '')}
+    env = {**os.environ, 'FD2DD_MALLOC': 'system' if mode == 'system' else str(a.mb)}
     t0 = time.time()
     p = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL)
     root, peak, cpu = psutil.Process(p.pid), (0, 0), {}

@@ -46,7 +46,7 @@ ap.add_argument('--ref', help='folder with the official FD2 code (Guang000/FD2)'
 ap.add_argument('--ref-size', type=int, nargs='+', default=[128])
 a = ap.parse_args()
 torch.set_num_threads(a.threads); set_quiet(True)
-tune_malloc()   # as fd2dd's stages do (FD2DD_MALLOC=system: glibc's malloc as it comes)
+tune_malloc()   # as fd2dd's stages do: glibc's malloc as it comes unless FD2DD_MALLOC=<MB> is set
 K, M, J = a.classes, a.M, a.prev
 MEAN, STD = [0.485, 0.456, 0.406], [0.229, 0.224, 0.225]
 TKW = {'convnet4': SqueezeConfig().arch_kwargs}                   # the default teacher's ConvNet-4 (8x8 maps)

@@ -106,15 +106,17 @@ _MALLOC = {'tuned': False}
 
 
 def tune_malloc(threshold: int | None = None) -> bool:
-    "Let glibc reuse freed blocks up to `threshold` bytes (default 256 MB, or FD2DD_MALLOC in MB) instead of unmapping them; FD2DD_MALLOC=system, or another C library: no-op. Returns whether it is on."
+    "With FD2DD_MALLOC=<MB> (or `threshold` bytes): let glibc reuse freed blocks up to that size instead of unmapping them. Off by default (unset or 'system'), and off with another C library. Returns whether it is on."
     if _MALLOC['tuned']:
         return True
     env = os.environ.get('FD2DD_MALLOC', '').strip().lower()
-    if env == 'system' or not sys.platform.startswith('linux'):
+    if threshold is None and env in ('', 'system'):
+        return False
+    if not sys.platform.startswith('linux'):
         return False
     if threshold is None:
         try:
-            threshold = int(float(env) * 2**20) if env else 256 << 20
+            threshold = int(float(env) * 2**20)
         except ValueError:
             raise ConfigError(
                 f"FD2DD_MALLOC={env!r}: give 'system' (leave malloc alone) or a size in MB (e.g. 256)."

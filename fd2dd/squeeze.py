@@ -234,7 +234,7 @@ def train_teacher(
     dataset: str = '',  # the dataset's name, recorded in the checkpoint
 ) -> Teacher:
     "Train a teacher on `train`, evaluate on `test`; checkpoint to `out/last.pt` each epoch, resume from it, write `out/teacher.pt`."
-    tune_malloc()  # reuse freed memory on the CPU (00_core)
+    tune_malloc()  # only with FD2DD_MALLOC=<MB>: glibc reuses freed blocks (00_core)
     device = get_device(cfg.device)
     seed_everything(cfg.seed)
     train.check_nonempty()

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 import torch, torch.nn as nn, torch.nn.functional as F
 from .core import *
 from .data.core import ImageData, Normalize, batches, check_classes
-from .data.augment import crop_resize, flip, shuffle_patches, cutmix_boxes, cutmix
+from .data.augment import crop_resize, shuffle_patches, cutmix_boxes, cutmix
 from .losses import kd_loss
 from .models.backbones import create_model, ARCH_RULE
 from .squeeze import accuracy
@@ -130,7 +130,7 @@ def make_views(
     u, inv = torch.cat([idx, pidx]).unique(
         return_inverse=True
     )  # each image cropped once, even when it is also a partner
-    V = flip(crop_resize(x[u], prm['box'][u], S), prm['flip'][u])
+    V = crop_resize(x[u], prm['box'][u], S, prm['flip'][u])
     a, b = V[inv[: len(idx)]], V[inv[len(idx) :]]
     out, lam = cutmix(a, b, prm['cbox'][idx], prm['mix'][idx])
     if cfg.shuffle_factor > 1:
@@ -218,7 +218,7 @@ def train_student(
     desc: str = 'student',  # progress-bar label
 ) -> dict:
     "Train a fresh student on `train` (soft labels from `teacher` or `store`, or hard labels); test on `test`."
-    tune_malloc()  # reuse freed memory on the CPU (00_core)
+    tune_malloc()  # only with FD2DD_MALLOC=<MB>: glibc reuses freed blocks (00_core)
     dev = get_device(cfg.device)
     seed_everything(cfg.seed)
     check_classes(train.classes, test.classes, 'test split', 'distilled set')

@@ -53,11 +53,17 @@ def _axis_weights(lo: torch.Tensor, hi: torch.Tensor, n_in: int, n_out: int) -> 
     return W.scatter_add_(2, (s0 + 1).clamp_max(n_in - 1).long(), w * frac)
 
 
-def crop_resize(x: torch.Tensor, boxes: torch.Tensor, size: int) -> torch.Tensor:
-    "Crop each image of x [B,C,H,W] to its box [B,4] and resize to size x size (bilinear, differentiable)."
+def crop_resize(
+    x: torch.Tensor, boxes: torch.Tensor, size: int, flip: torch.Tensor | None = None
+) -> torch.Tensor:
+    "Crop each image of x [B,C,H,W] to its box [B,4] and resize to size x size (bilinear, differentiable); `flip` [B] mirrors the flagged outputs."
     b = boxes.to(x)
     Wy = _axis_weights(b[:, 1], b[:, 3], x.shape[-2], size)
     Wx = _axis_weights(b[:, 0], b[:, 2], x.shape[-1], size)
+    if (
+        flip is not None
+    ):  # a mirrored output is the same crop with its output columns reversed: free
+        Wx = torch.where(flip.view(-1, 1, 1).to(x.device), Wx.flip(1), Wx)
     return Wy[:, None] @ x @ Wx[:, None].transpose(-1, -2)  # roi_align's numbers as two matmuls
 
 
@@ -78,9 +84,8 @@ def random_resized_crop(
     B, _, H, W = x.shape
     n = 1 if per_batch else B
     boxes = sample_rrc(n, H, W, scale, ratio, generator).expand(B, 4)
-    return flip(
-        crop_resize(x, boxes, size or H), (torch.rand(n, generator=generator) < 0.5).expand(B)
-    )
+    flags = (torch.rand(n, generator=generator) < 0.5).expand(B)
+    return crop_resize(x, boxes, size or H, flags)
 
 
 def jitter(x, max_shift: int, generator=None):

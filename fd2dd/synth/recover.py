@@ -376,7 +376,7 @@ def recover(
     committee: list = (),  # more teachers (their CAL heads and prototypes too): see `recover_batch`
 ) -> Path:
     "Synthesise `ipc` images per class into the distilled-set folder `out` (resumes what exists)."
-    tune_malloc()  # reuse freed memory on the CPU (00_core)
+    tune_malloc()  # only with FD2DD_MALLOC=<MB>: glibc reuses freed blocks (00_core)
     dev = get_device(cfg.device)
     members = [m.to(dev).eval() for m in (teacher, *committee)]
     teacher = members[0]

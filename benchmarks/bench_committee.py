@@ -6,10 +6,10 @@ last columns, on the batch without augmentation: the network alone). The members
 default-architecture teachers (ConvNet-4, CAL head with 8x8 maps) with their own random weights: the cost does
 not depend on what they learned. One thread and process CPU time, steps and bare passes timed in alternation.
 
-Usage: python benchmarks/bench_committee.py [--size 64] [--steps 10] [--rounds 5] [--compile]"""
+Usage: [FD2DD_MALLOC=256] python benchmarks/bench_committee.py [--size 64] [--steps 10] [--rounds 5] [--compile]"""
 import argparse, time
 import torch, torch.nn.functional as F
-from fd2dd.core import make_generator
+from fd2dd.core import make_generator, tune_malloc
 from fd2dd.data.augment import random_resized_crop, jitter
 from fd2dd.models.backbones import create_model
 from fd2dd.models.cal import CALHead
@@ -22,6 +22,7 @@ ap.add_argument('--steps', type=int, default=10); ap.add_argument('--rounds', ty
 ap.add_argument('--compile', action='store_true', help='recover.compile=True (compiled once, before the rounds)')
 a = ap.parse_args()
 torch.set_num_threads(1)
+tune_malloc()   # as recover does: glibc's malloc as it comes unless FD2DD_MALLOC=<MB> is set
 K, S, sq = a.classes, a.size, SqueezeConfig()
 
 def member(seed):

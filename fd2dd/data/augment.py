@@ -60,9 +60,8 @@ def crop_resize(
     b = boxes.to(x)
     Wy = _axis_weights(b[:, 1], b[:, 3], x.shape[-2], size)
     Wx = _axis_weights(b[:, 0], b[:, 2], x.shape[-1], size)
-    if (
-        flip is not None
-    ):  # a mirrored output is the same crop with its output columns reversed: free
+    if flip is not None:
+        # a mirrored output is the same crop with its output columns reversed: no pass over the images
         Wx = torch.where(flip.view(-1, 1, 1).to(x.device), Wx.flip(1), Wx)
     return Wy[:, None] @ x @ Wx[:, None].transpose(-1, -2)  # roi_align's numbers as two matmuls
 

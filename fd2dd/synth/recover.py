@@ -4,7 +4,7 @@
 
 # %% ../../nbs/05_synth.recover.ipynb #d62c8371
 from __future__ import annotations
-import math, os, shutil, time, warnings
+import functools, math, os, shutil, time, warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 import torch, torch.nn.functional as F
@@ -207,24 +207,24 @@ def _member_terms(teacher, bn, xa, y, cfg, prev, dev) -> dict:
     return terms
 
 
-_compiled_terms = None
+@functools.cache
+def _compiled_terms():
+    "`_member_terms` under torch.compile, made once per process (its graphs are cached by input shapes)."
+    return torch.compile(_member_terms)
 
 
-def _terms_fn(cfg):
-    "The function giving one teacher's loss terms: `_member_terms`, or its torch.compile'd version (made once per process)."
-    global _compiled_terms
+def _terms_fn(cfg, dev):
+    "The function giving one teacher's loss terms: `_member_terms`, or its compiled version with `recover.compile`."
     if not cfg.compile:
         return _member_terms
-    if _compiled_terms is None:
-        if not torch.cuda.is_available() and not any(
-            shutil.which(c) for c in (os.environ.get('CXX', 'g++'), 'g++', 'c++', 'clang++')
-        ):
-            raise ConfigError(
-                "recover.compile=true needs a C++ compiler for torch.compile on the CPU: install g++ "
-                "(or set CXX), or leave recover.compile=false."
-            )
-        _compiled_terms = torch.compile(_member_terms)
-    return _compiled_terms
+    if dev.type == 'cpu' and not any(
+        shutil.which(c) for c in (os.environ.get('CXX', 'g++'), 'c++', 'clang++')
+    ):
+        raise ConfigError(
+            "recover.compile=true needs a C++ compiler for torch.compile on the CPU: install g++ "
+            "(or set CXX), or leave recover.compile=false."
+        )
+    return _compiled_terms()
 
 
 def member_weights(teachers: list, rule: str, generator=None, temperature: float = 5.0) -> list:
@@ -279,7 +279,7 @@ def recover_batch(
     ]
     phases = cfg.phases(x0.shape[-1])
     total = sum(n for n, _ in phases)
-    member_terms = _terms_fn(cfg)
+    member_terms = _terms_fn(cfg, dev)
     x, t = x0.clone(), 0
     try:
         for ph, (n_it, size) in enumerate(phases):

@@ -62,8 +62,10 @@ def study(dataset:str, ipc:int, variants:list, seeds:list, out:Path, split:str='
     for v in variants:
         vc = variant_cfg(cfg, v); m = VARIANTS[v][0]; runs = []; t0 = time.time()
         for d, s in vc.runs():
-            dd = distill(m, teacher, tr, ipc, cell/'distilled'/v/f'seed{d}', vc, tdir/'teacher.pt', None, seed=d, committee=committee)
-            r = evaluate(dd, teacher, ev, vc.train, s, cell/'eval'/f'{v}-d{d}-s{s}.json', vc.device)
+            dd, ej = cell/'distilled'/v/f'seed{d}', cell/'eval'/f'{v}-d{d}-s{s}.json'
+            if not ej.exists():   # an evaluated run is reused as it is, its set not re-made (an fd2dd with newer config fields refuses older sets)
+                dd = distill(m, teacher, tr, ipc, dd, vc, tdir/'teacher.pt', None, seed=d, committee=committee)
+            r = evaluate(dd, teacher, ev, vc.train, s, ej, vc.device)
             runs.append({'distill_seed': d, 'seed': s, 'final': r['final_acc'], 'avg': r['avg_acc'], 'best': r['best_acc']})
         secs = round(time.time() - t0, 1)
         if secs < 1 and v in old: secs = old[v].get('seconds', secs)      # every run reused: keep the time it took when it ran
@@ -94,6 +96,8 @@ if __name__ == '__main__':
     ap.add_argument('--set', action='append', default=[], metavar='KEY=VALUE', help='RunConfig override, as in `fd2dd run --set`')
     ap.add_argument('--variant', action='append', default=[], metavar='NAME=METHOD:JSON',
                     help='an extra variant, e.g. fd2-lf3=fd2:{"lambda_f": 3, "lambda_s": 0} (recover fields; focusdd: FocusConfig, rded: RDEDConfig fields)')
+    ap.add_argument('--control', action='append', default=[], metavar='NAME=REF,REF',
+                    help="more controls of a variant for the table's last column, e.g. fd2-x100=fd2 (beside the baselines random and sre2l++)")
     ap.add_argument('--out', default='study')
     ap.add_argument('--key', help='name of the cell in --summary (default: dataset/ipcK/split)')
     ap.add_argument('--summary', default=str(Path(__file__).parent/'results'/'study.json'),
@@ -104,6 +108,8 @@ if __name__ == '__main__':
     base = RunConfig()
     for spec in a.variant:
         name, rest = spec.split('=', 1); m, kw = rest.split(':', 1); VARIANTS[name] = (m, json.loads(kw))
+    for spec in a.control:
+        name, refs = spec.split('=', 1); ABLATIONS[name] = (*ABLATIONS.get(name, ()), *refs.split(','))
     for kv in a.set: k, v = kv.split('=', 1); _set(base, k, yaml.safe_load(v))
     for ds in a.dataset:
         if DATASETS[ds].root and not Path(DATASETS[ds].root).exists(): print(f'{ds}: {DATASETS[ds].root} not found, skipped'); continue

@@ -96,6 +96,7 @@ class RecoverConfig(Config):
     amp: str = 'off'  # pixel optimisation stays in fp32 by default
     compile: bool = False  # torch.compile each teacher's loss terms (network, BN moments, FD2's terms): a one-off compile, then faster steps
     seed: int = 0
+    aug_seed: int = 0  # added to seed for the crops and rolls only (the initial patches keep seed): the same start, other draws
     device: str = 'auto'
     # fmt: on
 
@@ -440,7 +441,7 @@ def recover(
             if not all(w.exists(c, j) for c in ch):
                 if init is None:
                     init = _initial(teacher, data, cfg, ipc, dev)
-                g = make_generator(cfg.seed * 1_000_003 + j * 1009 + ch[0])
+                g = make_generator((cfg.seed + cfg.aug_seed) * 1_000_003 + j * 1009 + ch[0])
                 use = _selected(len(members), cfg, j)  # the committee members of this IPC index
                 prevs = [None] * len(use)
                 if fd2:

@@ -5,15 +5,20 @@ For one teacher, the training data and several distill seeds, SRe2L++ and FD2 re
 patches (`recover`, as `fd2dd distill` runs it). On the finished images (no augmentation) it measures:
 how far each set moved from its real initialisation and how far FD2's images are from SRe2L++'s (RMS in
 grey levels of 0..255); FD2's own objectives under the teacher, the normalised distance d(z, P_y) of each
-image's attention-pooled feature to its class prototype, the mean distance to the other prototypes, and the
-mean similarity 1 - d between the attention maps of images of one class (what L_S lowers); and the teacher's
+image's attention-pooled feature to its class prototype and the mean distance to the other prototypes (and the
+cosines to them), the mean similarity 1 - d between the attention maps of images of one class (what L_S lowers); and the teacher's
 probability of the image's class. Then, on augmented views of the initial and of the finished FD2 images,
 the share of each FD2 loss term in the pixel gradient: |grad term| / |grad total|, and the cosine between
 the total gradient and the gradient without FD2's two terms (1: they do not turn the step).
 
-Example (the quality study's mechanism section, test-split teacher of its five-seed cells):
-python benchmarks/bench_mechanism.py --teacher benchmarks/single/synthbirds/teacher-test --ipc 3 \
-  --seeds 0 1 2 3 4 --iterations 150 1000 --out /tmp/mech
+Example (the quality study's mechanism section; run from benchmarks/, with the 98.2% test-split teacher that
+`python bench_study.py --dataset synthbirds --ipc 3 --out committee ...` trained for the committee cell):
+python bench_mechanism.py --teacher committee/synthbirds/teacher-test --ipc 3 --seeds 0 1 2 3 4 --out /tmp/mech \
+  --key synthbirds/ipc3/default
+python bench_mechanism.py --teacher committee/synthbirds/teacher-test --ipc 3 --seeds 0 1 2 3 4 --out /tmp/mech \
+  --fd2 '{"lambda_f": 90, "lambda_s": 10}' --key synthbirds/ipc3/x100
+python bench_mechanism.py --teacher committee/synthbirds/teacher-test --ipc 3 --seeds 0 1 2 --iterations 1000 \
+  --out /tmp/mech --key synthbirds/ipc3/it1000
 Recovered sets are kept under --out and reused. The tables and every number go into --json (default
 benchmarks/results/mechanism.json, read by nbs/tutorials/quality_study.ipynb) under --key."""
 import argparse, hashlib, json

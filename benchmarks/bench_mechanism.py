@@ -14,7 +14,7 @@ the total gradient and the gradient without FD2's two terms (1: they do not turn
 Example (the quality study's mechanism section; run from benchmarks/, with the 98.2% test-split teacher that
 `python bench_study.py --dataset synthbirds --ipc 3 --out committee ...` trained for the committee cell):
 python bench_mechanism.py --teacher committee/synthbirds/teacher-test --ipc 3 --seeds 0 1 2 3 4 --out /tmp/mech \
-  --key synthbirds/ipc3/default
+  --redraw 1000 --key synthbirds/ipc3/default
 python bench_mechanism.py --teacher committee/synthbirds/teacher-test --ipc 3 --seeds 0 1 2 3 4 --out /tmp/mech \
   --fd2 '{"lambda_f": 90, "lambda_s": 10}' --key synthbirds/ipc3/x100
 python bench_mechanism.py --teacher committee/synthbirds/teacher-test --ipc 3 --seeds 0 1 2 --iterations 1000 \
@@ -109,7 +109,9 @@ def tables(res, seeds, it):
         d = paired_difference(f_, s_)
         dd = f"{d['mean']:+.4f}" + (f" [{d['lo']:+.4f}, {d['hi']:+.4f}]" if d['lo'] is not None else '')
         out.append(f'| {name} | {init} | {ms(s_)} | {ms(f_)} | {dd} |')
-    out += ['', f"RMS between FD2's and SRe2L++'s images: {ms(col(lambda r: r['rms_fd2_vs_sre2l++']))} grey levels.", '',
+    redraw = (f"; between SRe2L++'s and a redraw of them (`aug_seed`): {ms(col(lambda r: r['rms_redraw_vs_sre2l++']))}"
+              if 'rms_redraw_vs_sre2l++' in res[f'it{it}/d{seeds[0]}'] else '')
+    out += ['', f"RMS between FD2's and SRe2L++'s images: {ms(col(lambda r: r['rms_fd2_vs_sre2l++']))} grey levels{redraw}.", '',
             '| share of the FD2 pixel gradient (\\|grad term\\| / \\|grad total\\|) | at the initial patches | at the finished images |', '|---|---|---|']
     out += [f"| {name} | {ms(col(lambda r: r['grad_init'][k]))} | {ms(col(lambda r: r['grad_final'][k]))} |" for k, name in GRADS]
     return '\n'.join(out)
@@ -123,6 +125,7 @@ if __name__ == '__main__':
     p.add_argument('--seeds', type=int, nargs='+', default=[0, 1, 2])
     p.add_argument('--iterations', type=int, nargs='+', default=[150])
     p.add_argument('--fd2', default='{}', help="FD2's RecoverConfig fields as JSON, e.g. '{\"lambda_f\": 90}' (default: the defaults)")
+    p.add_argument('--redraw', type=int, default=0, help='also recover SRe2L++ with this aug_seed and measure how far its images are from the others')
     p.add_argument('--views', type=int, default=8, help='augmented views per image for the gradient shares')
     p.add_argument('--out', type=Path, required=True, help='folder for the recovered sets (reused when run again)')
     p.add_argument('--json', type=Path, default=Path(__file__).parent/'results'/'mechanism.json')
@@ -143,6 +146,9 @@ if __name__ == '__main__':
             for m, x in xs.items():
                 r[m] = {**objectives(teacher, x), 'rms_from_init': rms(x, x0, teacher)}
             r['rms_fd2_vs_sre2l++'] = rms(xs['fd2'], xs['sre2l++'], teacher)
+            if a.redraw:  # the same start, other crops and rolls: how far a redraw alone moves SRe2L++'s images
+                xr = recovered(teacher, train, a.ipc, RecoverConfig(method='sre2l++', iterations=it, seed=s, aug_seed=a.redraw), a.out)
+                r['rms_redraw_vs_sre2l++'] = rms(xr, xs['sre2l++'], teacher)
             with torch.no_grad():
                 att = teacher.forward_all(xs['fd2'].flatten(0, 1))['cal']['attn']  # the finished FD2 images' maps
             maps = att.view(*xs['fd2'].shape[:2], *att.shape[1:])  # [K, ipc, M, h, w]

@@ -33,7 +33,15 @@ def image_path(root, c: int, j: int) -> Path:
 class DistilledWriter:
     "Writes a distilled set image by image; `exists` tells a resumed run what is done."
 
-    def __init__(self, root, classes: list, meta: dict, write_meta: bool = True):
+    def __init__(
+        self,
+        root,
+        classes: list,
+        meta: dict,
+        write_meta: bool = True,
+        defaults: dict
+        | None = None,  # the config's field defaults: a field an older set's config lacks matches its default
+    ):
         self.root, self.classes, self.write_meta = Path(root), list(classes), write_meta
         if (self.root / 'classes.json').exists() and (
             self.root / 'meta.json'
@@ -47,6 +55,18 @@ class DistilledWriter:
             js = lambda v: json.loads(
                 json.dumps(v, default=str)
             )  # compare as stored (tuples become lists)
+            if (
+                isinstance(om.get('config'), dict)
+                and isinstance(meta.get('config'), dict)
+                and defaults
+            ):
+                om = {  # a set made before a field existed was made with what is now its default
+                    **om,
+                    'config': {
+                        **{k: v for k, v in defaults.items() if k in meta['config']},
+                        **om['config'],
+                    },
+                }
             diff = [k for k in keys if js(om.get(k)) != js(meta.get(k))]
             if diff:
                 raise CheckpointError(

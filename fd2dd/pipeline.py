@@ -295,6 +295,7 @@ def distill(
             'std': teacher.norm.std.flatten().tolist(),
             'config': sub.to_dict() if sub is not None else {},
         },
+        defaults=type(sub)().to_dict() if sub is not None else None,
     )
     counts = [0] * train.num_classes
     for img, c in zip(x, y.tolist()):

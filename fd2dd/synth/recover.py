@@ -418,7 +418,9 @@ def recover(
             for t in committee
         ]
     if is_main():
-        w = DistilledWriter(out, data.classes, m)  # rank 0 writes classes.json and meta.json first
+        w = DistilledWriter(
+            out, data.classes, m, defaults=RecoverConfig().to_dict()
+        )  # rank 0 writes classes.json and meta.json first
     barrier()
     if not is_main():
         w = DistilledWriter(out, data.classes, m, write_meta=False)

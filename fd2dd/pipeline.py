@@ -264,7 +264,9 @@ def distill(
             meta,
             committee=committee,
         )
-    if (out / 'meta.json').exists() and load_json(out / 'meta.json').get('complete'):
+    done = (out / 'meta.json').exists() and load_json(out / 'meta.json').get('complete')
+    barrier()  # every rank has read the set's state before rank 0 writes it: they agree on `done`
+    if done:
         return out
     if not is_main():
         barrier()

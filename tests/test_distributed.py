@@ -47,6 +47,30 @@ def test_shutdown_gives_up_on_a_missing_rank(tmp_path):
     w0, w1 = _shutdown_times(tmp_path, [0.0, -1.0], 2.0)
     assert w1 is None and 1.5 < w0 < 20, w0
 
+def _distill_worker(rank, store_path, out, delays):
+    import datetime, time, torch.distributed as dist
+    from fd2dd.data.synth import SynthBirds
+    from fd2dd.distributed import shutdown
+    from fd2dd.models.backbones import create_model
+    from fd2dd.pipeline import RunConfig, distill
+    from fd2dd.squeeze import Teacher
+    dist.init_process_group('gloo', init_method=f'file://{store_path}', rank=rank, world_size=2,
+                            timeout=datetime.timedelta(seconds=20))
+    tr = SynthBirds(num_classes=2, size=32, n_train=4, n_test=2).data('train')
+    t = Teacher(create_model('convnet', 2, 32, width=8), tr.classes, 32, [0.5] * 3, [0.25] * 3)
+    time.sleep(delays[rank])
+    distill('random', t, tr, 1, Path(out)/'set', RunConfig())
+    Path(out, f'rank{rank}').write_text('returned')
+    shutdown(20.0)
+
+def test_distill_selection_when_one_rank_is_late(tmp_path):
+    # rank 1 reaches distill after rank 0 has written the whole (cheap) set: it must still meet rank 0's barrier,
+    # not see the finished set and return without it (which left rank 0 waiting until the group closed under it)
+    import torch.multiprocessing as mp
+    mp.spawn(_distill_worker, args=(str(tmp_path/'store'), str(tmp_path), [0.0, 3.0]), nprocs=2)
+    assert (tmp_path/'rank0').exists() and (tmp_path/'rank1').exists()
+    assert load_distilled(tmp_path/'set')[1]['complete']
+
 def test_two_process_squeeze_and_distill(tmp_path):
     _run(['squeeze', '--out', tmp_path/'t2', *TINY], nproc=2)
     t = load_teacher(tmp_path/'t2')

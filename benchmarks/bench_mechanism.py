@@ -9,7 +9,8 @@ image's attention-pooled feature to its class prototype and the mean distance to
 cosines to them), the mean similarity 1 - d between the attention maps of images of one class (what L_S lowers); and the teacher's
 probability of the image's class. Then, on augmented views of the initial and of the finished FD2 images,
 the share of each FD2 loss term in the pixel gradient: |grad term| / |grad total|, and the cosine between
-the total gradient and the gradient without FD2's two terms (1: they do not turn the step).
+the total gradient and the gradient without FD2's two terms (1: they do not turn the step). L_S's earlier maps are
+those of the finished FD2 images (image j against images 0..j-1 of its class), at the initial patches too.
 
 Example (the quality study's mechanism section; run from benchmarks/, with the 98.2% test-split teacher that
 `python bench_study.py --dataset synthbirds --ipc 3 --out committee ...` trained for the committee cell):
@@ -37,8 +38,7 @@ from fd2dd.synth.recover import RecoverConfig, recover, _initial, _member_terms
 
 def recovered(teacher, train, ipc, cfg, out):
     "Normalised images [K, ipc, 3, S, S] of one recovered set (made once under out)."
-    d = out/f'{cfg.method}-it{cfg.iterations}-d{cfg.seed}' if cfg == RecoverConfig(method=cfg.method, iterations=cfg.iterations, seed=cfg.seed) \
-        else out/f'{cfg.method}-{hashlib.sha1(json.dumps(cfg.to_dict(), sort_keys=True).encode()).hexdigest()[:8]}-d{cfg.seed}'
+    d = out/f'{cfg.method}-{hashlib.sha1(json.dumps(cfg.to_dict(), sort_keys=True).encode()).hexdigest()[:8]}-d{cfg.seed}'
     recover(teacher, train, ipc, cfg, d)
     x = load_distilled(d, teacher.classes)[0].images.float()/255
     return teacher.norm(x).view(len(teacher.classes), ipc, *x.shape[1:])

@@ -417,13 +417,14 @@ def recover(
             {'arch': t.net.arch, 'test_acc': t.meta.get('test_acc'), 'cal': t.cal is not None}
             for t in committee
         ]
+    defaults = RecoverConfig().to_dict()  # an older set lacks fields added since: they held these
     if is_main():
         w = DistilledWriter(
-            out, data.classes, m, defaults=RecoverConfig().to_dict()
+            out, data.classes, m, defaults=defaults
         )  # rank 0 writes classes.json and meta.json first
     barrier()
     if not is_main():
-        w = DistilledWriter(out, data.classes, m, write_meta=False)
+        w = DistilledWriter(out, data.classes, m, write_meta=False, defaults=defaults)
     init = None
     chunks = my_chunks(
         [todo[i : i + cfg.class_chunk] for i in range(0, len(todo), cfg.class_chunk)]

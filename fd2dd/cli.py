@@ -331,7 +331,7 @@ def _cmd(a) -> int:
     _check_dataset(cfg)
     from fd2dd.distributed import init_distributed, is_main
 
-    r, ws = init_distributed()  # no-op unless started by torchrun
+    r, ws = init_distributed(cfg.device)  # no-op unless started by torchrun
     if not is_main():
         set_quiet(True)
     if a.cmd == 'run':
@@ -368,6 +368,7 @@ def _cmd(a) -> int:
             test=test,
             train=train,
             out=a.out,
+            device=cfg.device,
         )
         print(
             f"wrote {Path(a.out) / 'teacher.pt'} ({a.arch}, {len(t.classes)} classes, {t.size} px, "

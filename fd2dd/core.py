@@ -45,11 +45,11 @@ class NumericalError(FD2DDError, FloatingPointError):
 def get_device(
     device: str
     | torch.device
-    | None = None,  # 'auto', 'cpu', 'cuda', 'cuda:1', 'mps'; None reads `FD2DD_DEVICE`
+    | None = None,  # 'auto', 'cpu', 'cuda', 'cuda:1', 'mps'; None and 'auto' read `FD2DD_DEVICE` first
 ) -> torch.device:
     "The device to run on: an explicit choice, else `FD2DD_DEVICE`, else cuda > mps > cpu."
-    if device is None:
-        device = os.environ.get('FD2DD_DEVICE', 'auto')
+    if device is None or device == 'auto':
+        device = os.environ.get('FD2DD_DEVICE', 'auto') or 'auto'
     if isinstance(device, torch.device):
         return device
     if device == 'auto':

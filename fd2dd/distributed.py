@@ -14,18 +14,23 @@ __all__ = ['init_distributed', 'world_size', 'rank', 'is_main', 'barrier', 'ddp'
            'epoch_indices', 'my_chunks', 'shutdown']
 
 # %% ../nbs/12_distributed.ipynb #59c58587
-def init_distributed() -> tuple[int, int]:
+def init_distributed(
+    device: str
+    | None = None,  # the run's device setting: CUDA ranks join on nccl, CPU ranks on gloo
+) -> tuple[int, int]:
     "Join the process group torchrun describes (no-op for one process); returns (rank, world size)."
     ws = int(os.environ.get('WORLD_SIZE', '1'))
     if ws > 1 and not dist.is_initialized():
-        backend = (
-            'nccl'
-            if torch.cuda.is_available() and os.environ.get('FD2DD_DEVICE', 'auto') != 'cpu'
-            else 'gloo'
-        )
-        dist.init_process_group(backend)
+        backend = 'nccl' if get_device(device).type == 'cuda' else 'gloo'
         if backend == 'nccl':
-            torch.cuda.set_device(int(os.environ.get('LOCAL_RANK', 0)))
+            local, n = int(os.environ.get('LOCAL_RANK', 0)), torch.cuda.device_count()
+            if local >= n:
+                raise ConfigError(
+                    f"torchrun started process {local} on this node, but it shows {n} CUDA device(s): one "
+                    f"process per GPU, so use --nproc_per_node {n}, or FD2DD_DEVICE=cpu for CPU processes."
+                )
+            torch.cuda.set_device(local)
+        dist.init_process_group(backend)
     return rank(), world_size()
 
 

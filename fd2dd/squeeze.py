@@ -43,6 +43,11 @@ class Teacher(nn.Module):
     def num_classes(self):
         return len(self.classes)
 
+    @property
+    def device(self) -> torch.device:
+        "Where the weights live: inputs go there (`x.to(t.device)`)."
+        return next(self.net.parameters()).device
+
     def forward(self, x):
         "Backbone logits of normalised images x."
         return self.net(x)
@@ -115,8 +120,8 @@ def load_teacher(path, device='cpu') -> Teacher:
 def accuracy(
     model: nn.Module, data: ImageData, norm: Normalize, bs: int = 256, device=None, amp='auto'
 ) -> float:
-    "Top-1 accuracy (a fraction) of `model` on `data`."
-    device = get_device(device)
+    "Top-1 accuracy (a fraction) of `model` on `data`, computed where `model` lives unless `device` is given."
+    device = next(model.parameters()).device if device is None else get_device(device)
     was = model.training
     model.eval()
     norm = norm.to(device)
@@ -440,6 +445,7 @@ def import_teacher(
     train: ImageData
     | None = None,  # training data the teacher is for (recorded, so a run refuses other data)
     out=None,  # folder: writes out/teacher.pt
+    device='cpu',  # where the returned teacher lives and its test accuracy is computed (as `load_teacher`)
 ) -> Teacher:
     "An fd2dd teacher (no CAL head) from weights trained elsewhere; one-line errors for weights that do not fit."
     sd = state_dict_of(src)
@@ -483,7 +489,7 @@ def import_teacher(
     if train is not None:
         check_classes(list(classes), train.classes, 'training data', 'classes given')
         meta['data'] = data_identity(train)
-    t = Teacher(net, classes, size, mean, std, None, meta).eval()
+    t = Teacher(net, classes, size, mean, std, None, meta).to(get_device(device)).eval()
     if test is not None:
         check_classes(list(classes), test.classes, 'test data', 'classes given')
         t.meta['test_acc'] = accuracy(t.net, test, t.norm)

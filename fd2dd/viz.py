@@ -77,7 +77,12 @@ def overlay_attention(
         ax.imshow(_hwc(images[k]))
         im = ax.imshow(up[k].numpy(), cmap='jet', alpha=0.45, vmin=0, vmax=1)
         if masks is not None:
-            ax.contour(masks[k].float().numpy(), levels=[0.5], colors='white', linewidths=0.8)
+            ax.contour(
+                masks[k].detach().float().cpu().numpy(),
+                levels=[0.5],
+                colors='white',
+                linewidths=0.8,
+            )
         ax.axis('off')
         if titles:
             ax.set_title(titles[k], fontsize=6 if size < 2 else 9)
@@ -110,7 +115,7 @@ def prototype_similarity(prototypes: torch.Tensor, labels: list | None = None):
     "Cosine similarity heatmap of class prototypes [K,D] (seaborn)."
     import seaborn as sns
 
-    p = F.normalize(prototypes.float(), dim=1)
+    p = F.normalize(prototypes.detach().float().cpu(), dim=1)
     sim = (p @ p.T).numpy()
     fig, ax = plt.subplots(figsize=(4, 3.4))
     sns.heatmap(

@@ -14,7 +14,7 @@ def _port():
     with socket.socket() as s: s.bind(('127.0.0.1', 0)); return s.getsockname()[1]
 
 def _run(args, nproc=1):
-    env = {**os.environ, 'HF_HUB_OFFLINE': '1', 'OMP_NUM_THREADS': '1'}
+    env = {**os.environ, 'HF_HUB_OFFLINE': '1', 'OMP_NUM_THREADS': '1', 'FD2DD_DEVICE': 'cpu'}  # gloo on the CPU, on a GPU machine too
     cmd = [str(BIN/'fd2dd'), *map(str, args)]
     if nproc > 1:
         cmd = [str(BIN/'torchrun'), '--nproc_per_node', str(nproc), '--nnodes', '1', '--master_addr', '127.0.0.1',
@@ -59,7 +59,7 @@ def _distill_worker(rank, store_path, out, delays):
     tr = SynthBirds(num_classes=2, size=32, n_train=4, n_test=2).data('train')
     t = Teacher(create_model('convnet', 2, 32, width=8), tr.classes, 32, [0.5] * 3, [0.25] * 3)
     time.sleep(delays[rank])
-    distill('random', t, tr, 1, Path(out)/'set', RunConfig())
+    distill('random', t, tr, 1, Path(out)/'set', RunConfig(device='cpu'))
     Path(out, f'rank{rank}').write_text('returned')
     shutdown(20.0)
 

@@ -159,15 +159,16 @@ def attention_maps(
     bs=128,
     labels=None,
 ) -> torch.Tensor:
-    "Attention [N,g,g] of normalised images from `source` ('vit' needs `observer`, a ViT `Teacher`)."
+    "Attention [N,g,g] (on the CPU) of normalised images from `source` ('vit' needs `observer`, a ViT `Teacher`)."
+    if source == 'vit' and observer is None:
+        raise ConfigError(
+            "attention='vit' needs a ViT observer (train one with squeeze arch='vit_tiny')."
+        )
+    dev = next((observer if source == 'vit' else teacher).parameters()).device
     out = []
     for idx in batches(len(x_norm), bs):
-        xb = x_norm[idx]
+        xb = x_norm[idx].to(dev)  # batches go to the model's device, the maps come back
         if source == 'vit':
-            if observer is None:
-                raise ConfigError(
-                    "attention='vit' needs a ViT observer (train one with squeeze arch='vit_tiny')."
-                )
             xo = (
                 F.interpolate(xb, size=observer.size, mode='bilinear', align_corners=False)
                 if xb.shape[-1] != observer.size
@@ -191,6 +192,7 @@ def attention_maps(
             raise ConfigError(
                 f"attention must be 'vit', 'cal', 'cam' or 'feature', got {source!r}."
             )
+        out[-1] = out[-1].float().cpu()
     return torch.cat(out)
 
 

@@ -131,6 +131,7 @@ class FocusConfig(Config):
     factor: int = 2  # f: grid f x f
     n_global: int = 1  # downsampled whole images per distilled image (0 or 1)
     global_cell: str = 'last'  # where the global view goes: 'last', 'first' or 'random'
+    window: float = 0.0  # side of the key window as a fraction of the image's side; 0: 1/f (the reconstruction)
     eta: float = 1.0  # weight of the attention mass in the realism score
     attention: str = 'vit'  # 'vit' (observer's CLS attention), 'cal' (teacher's CAL maps), 'cam' (class activation map), 'feature' (channel norm)
     layer: int = -1  # ViT layer for attention
@@ -211,6 +212,10 @@ def focusdd_select(
     n_key = f * f - cfg.n_global
     if not 0 <= cfg.n_global <= 1:
         raise ConfigError(f"n_global must be 0 or 1, got {cfg.n_global}.")
+    if not 0 <= cfg.window <= 1:
+        raise ConfigError(
+            f"window is the key window's side as a fraction of the image's (0 < window <= 1; 0 means 1/f), got {cfg.window}."
+        )
     imgs, labs, allboxes = [], [], {}
     for c in progress(range(data.num_classes), desc='focusdd'):
         idx = class_pool(data, c, cfg.pool, cfg.seed, need=max(ipc * n_key, ipc), what='candidates')
@@ -226,7 +231,7 @@ def focusdd_select(
             labels=torch.full((len(xn),), c),
         )  # [n, g, g]
         g = att.shape[-1]
-        k = max(1, round(g / f))
+        k = max(1, min(g, round(g * (cfg.window or 1 / f))))  # window side in attention cells
         rc, mass = key_windows(att, k)
         cell = S / g
         boxes = torch.stack(

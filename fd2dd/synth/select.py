@@ -20,7 +20,7 @@ from fd2dd.models.attention import (
 
 # %% auto #0
 __all__ = ['class_pool', 'random_select', 'pad_center', 'score_crops', 'RDEDConfig', 'rded_select', 'FocusConfig', 'key_windows',
-           'attention_maps', 'focusdd_select']
+           'place_windows', 'attention_maps', 'focusdd_select']
 
 # %% ../../nbs/05a_synth.select.ipynb #07a45d7a
 def class_pool(
@@ -133,6 +133,7 @@ class FocusConfig(Config):
     global_cell: str = 'last'  # where the global view goes: 'last', 'first' or 'random'
     window: float = 0.0  # side of the key window as a fraction of the image's side; 0: 1/f (the reconstruction)
     eta: float = 1.0  # weight of the attention mass in the realism score
+    place: str = 'attention'  # where the key window sits: 'attention' (its largest mass), or the controls 'random' (a random place per image) and 'class' (one random place for all of a class's images)
     attention: str = 'vit'  # 'vit' (observer's CLS attention), 'cal' (teacher's CAL maps), 'cam' (class activation map), 'feature' (channel norm)
     layer: int = -1  # ViT layer for attention
     rollout: bool = False
@@ -147,6 +148,20 @@ def key_windows(att: torch.Tensor, k: int) -> tuple[torch.Tensor, torch.Tensor]:
     w = m.shape[-1]
     best = m.flatten(1).argmax(1)
     return torch.stack([best // w, best % w], 1), m.flatten(1).amax(1)
+
+
+def place_windows(
+    att: torch.Tensor, k: int, place: str, generator=None
+) -> tuple[torch.Tensor, torch.Tensor]:
+    "Top-left cells [B,2] and attention masses [B] of the k x k key windows in att [B,g,g]: at the largest mass, or at random places (`place` 'random': one per image; 'class': one for all)."
+    if place == 'attention':
+        return key_windows(att, k)
+    if place not in ('random', 'class'):
+        raise ConfigError(f"place must be 'attention', 'random' or 'class', got {place!r}.")
+    n, w = len(att), att.shape[-1] - k + 1
+    rc = torch.randint(0, w, (n if place == 'random' else 1, 2), generator=generator).expand(n, 2)
+    m = F.avg_pool2d(att[:, None].float(), k, stride=1)[:, 0] * k * k
+    return rc, m[torch.arange(n), rc[:, 0], rc[:, 1]]
 
 # %% ../../nbs/05a_synth.select.ipynb #34eb3221
 @torch.no_grad()
@@ -212,6 +227,8 @@ def focusdd_select(
     n_key = f * f - cfg.n_global
     if not 0 <= cfg.n_global <= 1:
         raise ConfigError(f"n_global must be 0 or 1, got {cfg.n_global}.")
+    if cfg.place not in ('attention', 'random', 'class'):
+        raise ConfigError(f"place must be 'attention', 'random' or 'class', got {cfg.place!r}.")
     if not 0 <= cfg.window <= 1:
         raise ConfigError(
             f"window is the key window's side as a fraction of the image's (0 < window <= 1; 0 means 1/f), got {cfg.window}."
@@ -232,7 +249,7 @@ def focusdd_select(
         )  # [n, g, g]
         g = att.shape[-1]
         k = max(1, min(g, round(g * (cfg.window or 1 / f))))  # window side in attention cells
-        rc, mass = key_windows(att, k)
+        rc, mass = place_windows(att, k, cfg.place, make_generator(cfg.seed * 7919 + c + 1))
         cell = S / g
         boxes = torch.stack(
             [rc[:, 1] * cell, rc[:, 0] * cell, (rc[:, 1] + k) * cell, (rc[:, 0] + k) * cell], 1

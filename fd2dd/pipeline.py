@@ -25,9 +25,9 @@ from .distributed import is_main, barrier, world_size
 
 # %% auto #0
 __all__ = ['ALL_METHODS', 'READOUT', 'BASELINES', 'DataConfig', 'RunConfig', 'load_data', 'get_teacher', 'get_committee',
-           'get_observer', 'distill', 'evaluate', 'save_result', 'history_csv', 'tensorboard_log', 'save_student',
-           'load_student', 'summarize', 'say', 'robust_scores', 'student_workers', 'train_students', 'run',
-           'precision_of', 'write_report']
+           'get_observer', 'distill', 'student_config', 'evaluate', 'save_result', 'history_csv', 'tensorboard_log',
+           'save_student', 'load_student', 'summarize', 'say', 'robust_scores', 'student_workers', 'train_students',
+           'run', 'precision_of', 'write_report']
 
 # %% ../nbs/10_pipeline.ipynb #7df8b03c
 ALL_METHODS = ('random',) + RECOVER_METHODS + ('rded', 'focusdd')
@@ -308,6 +308,16 @@ def distill(
     return out
 
 
+def student_config(cfg: TrainConfig, meta: dict) -> TrainConfig:
+    "The student's settings for a set with metadata `meta`: stitched f x f sets of the methods in `cfg.shuffle_stitched` train with ShufflePatches at their f."
+    f = meta.get('config', {}).get('factor', 1)
+    return (
+        cfg.replace(shuffle_factor=f)
+        if meta.get('method') in cfg.shuffle_stitched and f > 1
+        else cfg
+    )
+
+
 def evaluate(
     dist_dir: Path,  # a distilled-set folder
     teacher,  # the teacher whose soft labels the student learns (and whose classes the set must have)
@@ -322,9 +332,7 @@ def evaluate(
     if out_json is not None and out_json.exists():
         return load_json(out_json)
     d, meta = load_distilled(dist_dir, teacher.classes)
-    tc = cfg.replace(seed=seed, device=device)
-    if meta.get('method') == 'rded' and meta.get('config', {}).get('factor', 1) > 1:
-        tc = tc.replace(shuffle_factor=meta['config']['factor'])
+    tc = student_config(cfg, meta).replace(seed=seed, device=device)
     r = train_student(tc, d, test, teacher, desc=f"student {meta.get('method')} s{seed}")
     model = r.pop('model')
     r.update(

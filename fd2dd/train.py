@@ -39,6 +39,7 @@ class TrainConfig(Config):
     flip: float = 0.5  # probability of a horizontal flip per image
     cutmix: float = 1.0  # probability of CutMix per image
     shuffle_factor: int = 1  # ShufflePatches grid for stitched sets (RDED: f)
+    shuffle_stitched: tuple = ('rded', 'focusdd')  # methods whose f x f sets the pipeline trains with ShufflePatches at their f (RDED's recipe, which FocusDD follows); ('rded',): fd2dd before 2026-11-30
     eval_every: int = 25  # test every this many epochs (at most about ten times a run) and at each of the last `avg_last`
     avg_last: int = 5  # read-out: mean test accuracy over the last `avg_last` epochs, each one evaluated
     amp: str = 'auto'
@@ -68,6 +69,10 @@ class TrainConfig(Config):
             flip=(lambda v: 0 <= v <= 1, 'in [0, 1]'),
             crop_scale=(lambda v: 0 < v[0] <= v[1] <= 1, 'two numbers 0 < lo <= hi <= 1'),
             shuffle_factor=(lambda v: v >= 1, 'at least 1'),
+            shuffle_stitched=(
+                lambda v: set(v) <= {'rded', 'focusdd'},
+                "a subset of ('rded', 'focusdd')",
+            ),
         )
 
     @classmethod

@@ -44,7 +44,7 @@ def cell_stats(teacher, x: torch.Tensor, y: torch.Tensor, f: int) -> tuple[float
 
 
 def place_stats(pos: torch.Tensor, n_pos: int) -> tuple[float, float, float]:
-    "For window positions pos [n,2] (top-left, in attention cells, 0..n_pos-1): mean distance of the window's centre from the image's centre (in steps of one cell over the span of places, 0..~0.7 of it), normalised entropy of the positions, share at the modal position."
+    "For window positions pos [n,2] (top-left, in attention cells, 0..n_pos-1): mean distance of the window's centre from the image's centre as a fraction of the span of places (0 to 0.71), normalised entropy of the positions, share at the modal position."
     counts = torch.bincount(pos[:, 0] * n_pos + pos[:, 1], minlength=n_pos * n_pos).float()
     p = counts[counts > 0] / counts.sum()
     ent = (-(p * p.log()).sum() / torch.log(torch.tensor(float(n_pos * n_pos)))).item() if n_pos > 1 else 1.0
@@ -59,9 +59,11 @@ def places(teacher, data, sources: dict, cell_dir: Path | None = None, ipc: int 
     S = data.size
     g = attention_maps('feature', teacher, teacher.norm(data.images[:1].float() / 255)).shape[-1]   # the teacher's map side
     cell, k = S / g, max(1, round(g / 2)); n_pos = g - k + 1; s = S // 2
+    boxes = None
     for src in list(sources) + ['random']:
         pool, kept = [], []
-        _, _, boxes = focusdd_select(teacher, data, ipc, FocusConfig(attention=src if src != 'random' else 'cal', n_global=0), return_boxes=True)
+        if src != 'random' or boxes is None:   # the random reference needs only the pools' sizes: the last source's boxes
+            _, _, boxes = focusdd_select(teacher, data, ipc, FocusConfig(attention=src if src != 'random' else 'cal', n_global=0), return_boxes=True)
         held = None
         if src != 'random' and sources.get(src) and cell_dir is not None:
             held, _ = load_distilled(cell_dir / 'distilled' / sources[src] / 'seed0', classes=teacher.classes)

@@ -17,11 +17,11 @@ Nothing of the official code is copied here: it is imported from PATH.
 Times are process CPU time per step, one thread by default (steadier than wall time on a shared machine), the
 best of `--rounds` interleaved rounds. Ratios above 1 are the cost of everything that is not the network.
 Usage: python benchmarks/bench_speed.py [--arch convnet4 resnet18] [--size 32 64 128] [--ref PATH]
-       [--ref-size 128] [--classes 10] [--steps 5] [--rounds 3] [--threads 1] [--parts] [--compile]
+       [--ref-size 128] [--amp] [--classes 10] [--steps 5] [--rounds 3] [--threads 1] [--parts] [--compile]
        [--stages crop recover relabel teacher]"""
 import argparse, random, sys, time, types
 import torch, torch.nn as nn, torch.nn.functional as F
-from fd2dd.core import make_generator, set_quiet, tune_malloc
+from fd2dd.core import cpu_has_bf16, make_generator, set_quiet, tune_malloc
 from fd2dd.data.augment import crop_resize, jitter, random_resized_crop, sample_rrc
 from fd2dd.losses import BNMatch, attention_similarity_loss, characteristic_loss
 from fd2dd.models.backbones import create_model
@@ -44,6 +44,9 @@ ap.add_argument('--compile', action='store_true', help="recover: also time recov
 ap.add_argument('--parts', action='store_true', help='recover: time the bare step plus each piece (augment, BN hooks, Adam)')
 ap.add_argument('--ref', help='folder with the official FD2 code (Guang000/FD2)')
 ap.add_argument('--ref-size', type=int, nargs='+', default=[128])
+ap.add_argument('--amp', action='store_true',
+                help="with --ref: also time fd2dd's FD2 and SRe2L steps and the bare network under bf16 autocast "
+                     "(`recover.amp='on'`; pays only on a CPU with native bf16, which the output says)")
 a = ap.parse_args()
 torch.set_num_threads(a.threads); set_quiet(True)
 tune_malloc()   # as fd2dd's stages do: glibc's malloc as it comes unless FD2DD_MALLOC=<MB> is set
@@ -295,9 +298,22 @@ def ref_compare(S):
            'fd2dd FD2': (lambda: recover_batch(t, x0, y, cfg.replace(iterations=a.steps), prev, make_generator(0)), a.steps),
            'fd2dd SRe2L': (lambda: recover_batch(t, x0, y, RecoverConfig.reference('sre2l', iterations=a.steps, device='cpu'),
                                                  None, make_generator(0)), a.steps)}
+    if a.amp:        # reduced precision: the forward under bf16 autocast, pixels and Adam in fp32 (recover.amp='on')
+        def bare_bf16():
+            with torch.autocast('cpu', dtype=torch.bfloat16): bare_steps(t.net, x0, y)()
+        fns |= {'bare bf16': (bare_bf16, a.steps),
+                'fd2dd FD2 bf16': (lambda: recover_batch(t, x0, y, cfg.replace(iterations=a.steps, amp='on'), prev,
+                                                         make_generator(0)), a.steps),
+                'fd2dd SRe2L bf16': (lambda: recover_batch(t, x0, y, RecoverConfig.reference(
+                    'sre2l', iterations=a.steps, device='cpu', amp='on'), None, make_generator(0)), a.steps)}
     times = best(fns)
     row(f"FD2 recover ResNet-18 {S}px batch {K}", times, 'bare')
     print(f"  official / fd2dd FD2 step: {times['official FD2'] / times['fd2dd FD2']:.2f}x", flush=True)
+    if a.amp:
+        print(f"  native bf16 on this CPU: {cpu_has_bf16()}; official (fp32) / fd2dd FD2 bf16 step: "
+              f"{times['official FD2'] / times['fd2dd FD2 bf16']:.2f}x; fd2dd FD2 bf16 / bare bf16: "
+              f"{times['fd2dd FD2 bf16'] / times['bare bf16']:.2f}x; SRe2L bf16 / bare bf16: "
+              f"{times['fd2dd SRe2L bf16'] / times['bare bf16']:.2f}x", flush=True)
 
 
 for S in a.ref_size:

@@ -17,7 +17,7 @@ from .data.real import load_dataset
 from .squeeze import SqueezeConfig, train_teacher, load_teacher, data_identity
 from .squeeze import build_teacher, teacher_state
 from .synth.select import RDEDConfig, FocusConfig, random_select, rded_select, focusdd_select
-from .synth.recover import RecoverConfig, recover, METHODS as RECOVER_METHODS
+from .synth.recover import RecoverConfig, recover, recover_amp, METHODS as RECOVER_METHODS
 from .distilled import DistilledWriter, load_distilled, file_hash
 from .train import TrainConfig, train_student
 from .metrics import mean_std, paired_difference, label_robust_score, aug_robust_score
@@ -745,7 +745,7 @@ def precision_of(cfg: RunConfig) -> dict:
     return {
         'device': str(dev),
         'teacher': name(cfg.squeeze.amp),
-        'recover': name(cfg.recover.amp),
+        'recover': name(recover_amp(dev, cfg.recover.amp)),
         'students': name(cfg.train.amp),
     }
 

@@ -140,7 +140,7 @@ class SqueezeConfig(Config):
     "How to train a teacher."
 
     arch: str = 'convnet4'
-    arch_kwargs: dict = field(default_factory=lambda: {'width': 32, 'pool_last': False})  # 8x8 CAL maps at 64 px
+    arch_kwargs: dict = field(default_factory=lambda: {'width': 32, 'pool_last': False})  # keywords of `arch` (the teacher's default, width 32 without the last pooling: 8x8 CAL maps at 64 px)
     epochs: int = 24
     batch_size: int = 64
     lr: float = 1e-2

@@ -4,7 +4,7 @@
 
 # %% ../nbs/09_viz.ipynb #197a6901
 from __future__ import annotations
-import io
+import io, warnings
 import torch, torch.nn.functional as F
 import matplotlib
 import matplotlib.pyplot as plt
@@ -50,7 +50,9 @@ def show_grid(
             axs[r, 0].set_ylabel(lab, fontsize=7, rotation=0, ha='right', va='center')
     if suptitle:
         fig.suptitle(suptitle, fontsize=9)
-    fig.tight_layout()
+    with warnings.catch_warnings():  # long row labels: save_fig's bbox_inches='tight' makes room for them
+        warnings.filterwarnings('ignore', 'Tight layout not applied')
+        fig.tight_layout()
     return fig
 
 

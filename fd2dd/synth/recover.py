@@ -18,8 +18,8 @@ from ..distributed import is_main, barrier, my_chunks
 from ..data.real import decode_image
 
 # %% auto #0
-__all__ = ['METHODS', 'FD2_METHODS', 'FADRM_BUDGETS', 'FADRM_SIZES', 'REFERENCE', 'RecoverConfig', 'member_weights',
-           'recover_batch', 'recover']
+__all__ = ['METHODS', 'FD2_METHODS', 'FADRM_BUDGETS', 'FADRM_SIZES', 'REFERENCE', 'RecoverConfig', 'recover_amp',
+           'member_weights', 'recover_batch', 'recover']
 
 # %% ../../nbs/05_synth.recover.ipynb #baad3074
 METHODS = ('sre2l', 'sre2l++', 'cda', 'fd2', 'fadrm+', 'fadrm+fd2')
@@ -30,12 +30,18 @@ FADRM_BUDGETS, FADRM_SIZES = (
 )  # FD2's FADRM+ scripts, at 224 px
 REFERENCE = {  # the reference code's settings at 224 px
     # SRe2L ImageNet-1K (VILA-Lab/SRe2L, SRe2L/recover/recover.sh); CDA (CDA/recover_cda_in1k.sh)
-    'sre2l': dict(lr=0.25, iterations=1000, alpha_bn=0.01, jitter=32, crop_per='batch'),
-    'cda': dict(lr=0.25, iterations=4000, alpha_bn=0.01, jitter=32, crop_per='batch'),
+    'sre2l': dict(lr=0.25, iterations=1000, alpha_bn=0.01, jitter=32, crop_per='batch', amp='off'),
+    'cda': dict(lr=0.25, iterations=4000, alpha_bn=0.01, jitter=32, crop_per='batch', amp='off'),
     # FD2's CUB scripts (Guang000/FD2, recover/scripts/CUB_imsize224_experiments/SRe2Lplus*_rec_res18_*.sh):
     # its SRe2L++ baseline runs with FD2's own lr and BN weight; Aircraft and Cars use 4000 iterations
     'sre2l++': dict(
-        lr=1e-3, iterations=10000, alpha_bn=1e-3, jitter=32, init_factor=2, crop_per='batch'
+        lr=1e-3,
+        iterations=10000,
+        alpha_bn=1e-3,
+        jitter=32,
+        init_factor=2,
+        crop_per='batch',
+        amp='off',
     ),
     'fd2': dict(
         lr=1e-3,
@@ -45,6 +51,7 @@ REFERENCE = {  # the reference code's settings at 224 px
         init_factor=2,
         crop_per='batch',
         ls_schedule='reference',
+        amp='off',
     ),
     # FD2's FADRM+ scripts (recover/scripts/CUB_imsize224_experiments/FADRMplus*_rec_res18_*.sh, recover_FD2_FADRM.py):
     # four teachers (ResNet-18, MobileNet-V2, ResNet-50, DenseNet-121), one per iteration in turn
@@ -93,7 +100,7 @@ class RecoverConfig(Config):
     phase_sizes: tuple = ()  # fadrm+: input size per phase; () keeps the data's size (FD2's scripts: 200/224/200/224 at 224 px)
     residual_alpha: float = 0.5  # fadrm+: between phases x <- alpha x + (1 - alpha) x_init
     class_chunk: int = 100  # classes per batch
-    amp: str = 'off'  # pixel optimisation stays in fp32 by default
+    amp: str = 'auto'  # the teachers' passes in bf16 autocast where the hardware computes bf16 (never fp16); pixels, Adam, BN moments in fp32. 'off': fp32 throughout
     compile: bool = False  # torch.compile each teacher's loss terms (network, BN moments, FD2's terms): a one-off compile, then faster steps
     seed: int = 0
     aug_seed: int = 0  # added to seed for the crops and rolls only (the initial patches keep seed): the same start, other draws
@@ -176,12 +183,19 @@ def _attn_of(teacher, x, augment: bool, g):
     return teacher.forward_all(x)['cal']['attn'].float()
 
 
+def recover_amp(dev: torch.device, amp: str) -> str:
+    "recover's autocast setting on `dev`: 'auto' is bf16 where the hardware computes it (a CPU with AVX-512 BF16 or AMX, a bf16 GPU) and fp32 elsewhere, never fp16, whose pixel gradients would need loss scaling."
+    if amp == 'auto' and amp_dtype(dev, 'auto') != torch.bfloat16:
+        return 'off'
+    return amp
+
+
 def _member_terms(teacher, bn, xa, y, cfg, prev, dev) -> dict:
     "One teacher's loss terms on the augmented batch xa: CE (and FD2's CAL CE), BN matching, FD2's L_F and L_S."
     fd2 = cfg.fd2
     if fd2 and teacher.cal is None:
         raise ConfigError("FD2 needs a teacher with a CAL head: squeeze with cal=True.")
-    with autocast(dev, cfg.amp):
+    with autocast(dev, recover_amp(dev, cfg.amp)):
         out = (
             teacher.forward_all(xa) if fd2 else {'logits': teacher(xa)}
         )  # the CAL head only when FD2 needs it

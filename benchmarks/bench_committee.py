@@ -46,7 +46,7 @@ def bare(t, augment=True):
     F.cross_entropy(t(xa), y).backward()
 
 def step(method, n, comp=False):
-    cfg = RecoverConfig(method=method, iterations=a.steps, compile=comp)
+    cfg = RecoverConfig(method=method, iterations=a.steps, compile=comp, amp='off')  # fp32, as the floor
     fd2 = 'fd2' in method
     recover_batch(teachers[0], x0, y, cfg, prev if fd2 else None, make_generator(0),
                   committee=teachers[1:n], prevs=[prev] * (n - 1) if fd2 else None)

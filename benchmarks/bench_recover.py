@@ -26,7 +26,7 @@ n = 10; rounds = 9; res = {m: [] for m in ('sre2l', 'fd2')}; bares = []
 for r in range(rounds):
     tb = timeit(bare, n, 1 if r else 3); bares.append(tb)
     for m in res:
-        cfg = RecoverConfig(method=m, iterations=n); prev = prev_maps() if m == 'fd2' else None
+        cfg = RecoverConfig(method=m, iterations=n, amp='off'); prev = prev_maps() if m == 'fd2' else None
         t = time.perf_counter(); recover_batch(teacher, x0, y, cfg, prev, make_generator(0)); res[m].append(((time.perf_counter() - t) / n, tb))
 med = lambda v: sorted(v)[len(v) // 2]
 print(f'bare teacher forward+backward (batch {K}, {S} px, with the same augmentation): {med(bares)*1000:.1f} ms (median of {rounds} rounds)')

@@ -108,7 +108,7 @@ def recover_rows(arch, S):
     bare = bare_steps(t.net, x0, y)
 
     def ours(m):
-        cfg = RecoverConfig(method=m, iterations=a.steps, device='cpu')
+        cfg = RecoverConfig(method=m, iterations=a.steps, device='cpu', amp='off')   # fp32, as the floor
         return lambda: recover_batch(t, x0, y, cfg, prev if m == 'fd2' else None, make_generator(0))
 
     fns = {'bare': (bare, a.steps), **{m: (ours(m), a.steps) for m in ('sre2l', 'sre2l++', 'cda', 'fd2')}}
@@ -116,7 +116,7 @@ def recover_rows(arch, S):
     if a.compile:   # torch.compile: the first call compiles (wall seconds printed); then the steps against both floors
         cnet = torch.compile(t.net)
         def ours_c(m):
-            cfg = RecoverConfig(method=m, iterations=a.steps, device='cpu', compile=True)
+            cfg = RecoverConfig(method=m, iterations=a.steps, device='cpu', compile=True, amp='off')
             return lambda: recover_batch(t, x0, y, cfg, prev if m == 'fd2' else None, make_generator(0))
         fns = {'bare': (bare, a.steps), 'bare-compiled': (bare_steps(cnet, x0, y), a.steps),
                'sre2l-compiled': (ours_c('sre2l'), a.steps), 'fd2-compiled': (ours_c('fd2'), a.steps)}

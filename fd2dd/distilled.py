@@ -69,8 +69,21 @@ class DistilledWriter:
                 }
             diff = [k for k in keys if js(om.get(k)) != js(meta.get(k))]
             if diff:
+                oc, nc = (
+                    v if isinstance(v := js(m.get('config')), dict) else {} for m in (om, meta)
+                )
+                what = [
+                    f"{k}: {js(om.get(k))!r} there, {js(meta.get(k))!r} now"
+                    for k in diff
+                    if k != 'config'
+                ] + [
+                    f"{k}: {oc.get(k)!r} there, {nc.get(k)!r} now"
+                    for k in sorted(set(oc) | set(nc))
+                    if 'config' in diff and oc.get(k) != nc.get(k)
+                ]
                 raise CheckpointError(
-                    f"{self.root} holds a distilled set made with other settings ({diff}): use another --out folder or delete it."
+                    f"{self.root} holds a distilled set made with other settings ({'; '.join(what)}): "
+                    "give the same settings (e.g. --set recover.<field>=<value there>), use another --out folder, or delete it."
                 )
             if (
                 om.get('teacher_hash')

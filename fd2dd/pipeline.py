@@ -7,7 +7,7 @@ from __future__ import annotations
 import csv, io, json, multiprocessing, os, sys, time, warnings
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 import torch
 import fd2dd
@@ -432,14 +432,23 @@ def _check_reuse(cfg: RunConfig, out: Path):
     if not (out / 'config.yaml').exists():
         return
     old = RunConfig.from_yaml(out / 'config.yaml')
-    changed = [
-        k
-        for k in ('data', 'squeeze', 'recover', 'rded', 'focus', 'observer', 'ipc')
-        if getattr(old, k) != getattr(cfg, k)
-    ]
+    changed = []  # (setting, value there, value now)
+    for k in ('data', 'squeeze', 'recover', 'rded', 'focus', 'observer', 'ipc'):
+        o, n = getattr(old, k), getattr(cfg, k)
+        if isinstance(o, Config):
+            changed += [
+                (f"{k}.{f.name}", getattr(o, f.name), getattr(n, f.name))
+                for f in fields(o)
+                if getattr(o, f.name) != getattr(n, f.name)
+            ]
+        elif o != n:
+            changed.append((k, o, n))
     if changed:
+        what = '; '.join(f"{k}: {o!r} there, {n!r} now" for k, o, n in changed)
+        k, o, _ = changed[0]
         raise ConfigError(
-            f"{out} holds a run with other settings ({changed}): use another --out folder, or delete {out}."
+            f"{out} holds a run made with other settings ({what}): give its settings (e.g. --set {k}={o}), "
+            f"use another --out folder, or delete {out}."
         )
     if old.train != cfg.train and is_main() and (out / 'eval').exists():
         warnings.warn(

@@ -50,7 +50,9 @@ def show_grid(
             axs[r, 0].set_ylabel(lab, fontsize=7, rotation=0, ha='right', va='center')
     if suptitle:
         fig.suptitle(suptitle, fontsize=9)
-    with warnings.catch_warnings():  # long row labels: save_fig's bbox_inches='tight' makes room for them
+    with (
+        warnings.catch_warnings()
+    ):  # long row labels: save_fig's bbox_inches='tight' makes room for them
         warnings.filterwarnings('ignore', 'Tight layout not applied')
         fig.tight_layout()
     return fig

@@ -34,25 +34,18 @@ REFERENCE = {  # the reference code's settings at 224 px
     'cda': dict(lr=0.25, iterations=4000, alpha_bn=0.01, jitter=32, crop_per='batch', amp='off'),
     # FD2's CUB scripts (Guang000/FD2, recover/scripts/CUB_imsize224_experiments/SRe2Lplus*_rec_res18_*.sh):
     # its SRe2L++ baseline runs with FD2's own lr and BN weight; Aircraft and Cars use 4000 iterations
-    'sre2l++': dict(
-        lr=1e-3,
-        iterations=10000,
-        alpha_bn=1e-3,
-        jitter=32,
-        init_factor=2,
-        crop_per='batch',
-        amp='off',
+    'sre2l++': (
+        _sre2lpp := dict(
+            lr=1e-3,
+            iterations=10000,
+            alpha_bn=1e-3,
+            jitter=32,
+            init_factor=2,
+            crop_per='batch',
+            amp='off',
+        )
     ),
-    'fd2': dict(
-        lr=1e-3,
-        iterations=10000,
-        alpha_bn=1e-3,
-        jitter=32,
-        init_factor=2,
-        crop_per='batch',
-        ls_schedule='reference',
-        amp='off',
-    ),
+    'fd2': dict(_sre2lpp, ls_schedule='reference'),
     # FD2's FADRM+ scripts (recover/scripts/CUB_imsize224_experiments/FADRMplus*_rec_res18_*.sh, recover_FD2_FADRM.py):
     # four teachers (ResNet-18, MobileNet-V2, ResNet-50, DenseNet-121), one per iteration in turn
     'fadrm+': (

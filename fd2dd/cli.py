@@ -250,15 +250,6 @@ def _check_dataset(cfg):
         raise DataError(f"Dataset root {cfg.data.root} does not exist: check --root.")
 
 # %% ../nbs/11_cli.ipynb #47354b94
-def _yaml_value(v) -> str:
-    return (
-        yaml.safe_dump(list(v) if isinstance(v, tuple) else v, default_flow_style=True, width=10**6)
-        .strip()
-        .removesuffix('\n...')
-        .removesuffix(' ...')
-    )
-
-
 def config_text(cfg: Config | None = None) -> str:
     "Every field of a RunConfig (default: the defaults) as commented YAML, section by section; `--config` reads it back."
     from fastcore.docments import docments
@@ -280,7 +271,7 @@ def config_text(cfg: Config | None = None) -> str:
                 )
                 emit(v, indent + '  ')
             else:
-                lines.append(f"{indent}{f.name}: {_yaml_value(v)}{note}")
+                lines.append(f"{indent}{f.name}: {yaml_value(v)}{note}")
 
     emit(cfg, '')
     return '\n'.join(lines) + '\n'

@@ -14,8 +14,8 @@ import yaml
 # %% auto #0
 __all__ = ['FD2DDError', 'ConfigError', 'DataError', 'ClassMismatchError', 'CheckpointError', 'NumericalError', 'get_device',
            'cpu_has_bf16', 'amp_dtype', 'autocast', 'tune_malloc', 'seed_everything', 'make_generator', 'coerce_value',
-           'Config', 'atomic_write', 'atomic_write_text', 'save_json', 'load_json', 'save_torch', 'load_torch',
-           'save_image', 'set_quiet', 'is_quiet', 'progress']
+           'Config', 'yaml_value', 'atomic_write', 'atomic_write_text', 'save_json', 'load_json', 'save_torch',
+           'load_torch', 'save_image', 'set_quiet', 'is_quiet', 'progress']
 
 # %% ../nbs/00_core.ipynb #752c4f68
 class FD2DDError(Exception):
@@ -288,6 +288,16 @@ class Config:
         if not isinstance(d, dict):
             raise ConfigError(f"A config must be a YAML mapping, got {type(d).__name__}.")
         return cls.from_dict(d)
+
+
+def yaml_value(v) -> str:
+    "A setting's value as one line of YAML flow style, the way `--set` and config files read it (tuples as lists)."
+    return (
+        yaml.safe_dump(list(v) if isinstance(v, tuple) else v, default_flow_style=True, width=10**6)
+        .strip()
+        .removesuffix('\n...')
+        .removesuffix(' ...')
+    )
 
 # %% ../nbs/00_core.ipynb #0a1a1f62
 @contextlib.contextmanager

@@ -444,10 +444,10 @@ def _check_reuse(cfg: RunConfig, out: Path):
         elif o != n:
             changed.append((k, o, n))
     if changed:
-        what = '; '.join(f"{k}: {o!r} there, {n!r} now" for k, o, n in changed)
+        what = '; '.join(f"{k}: {yaml_value(o)} there, {yaml_value(n)} now" for k, o, n in changed)
         k, o, _ = changed[0]
         raise ConfigError(
-            f"{out} holds a run made with other settings ({what}): give its settings (e.g. --set {k}={o}), "
+            f"{out} holds a run made with other settings ({what}): give its settings (e.g. --set \"{k}={yaml_value(o)}\"), "
             f"use another --out folder, or delete {out}."
         )
     if old.train != cfg.train and is_main() and (out / 'eval').exists():

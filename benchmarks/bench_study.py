@@ -104,13 +104,13 @@ if __name__ == '__main__':
                     help='JSON file that collects every cell (read by nbs/tutorials/quality_study.ipynb and BENCHMARKS.md)')
     a = ap.parse_args()
     from fd2dd.cli import _set
-    import yaml
+    from fd2dd.core import yaml_load
     base = RunConfig()
     for spec in a.variant:
         name, rest = spec.split('=', 1); m, kw = rest.split(':', 1); VARIANTS[name] = (m, json.loads(kw))
     for spec in a.control:
         name, refs = spec.split('=', 1); ABLATIONS[name] = (*ABLATIONS.get(name, ()), *refs.split(','))
-    for kv in a.set: k, v = kv.split('=', 1); _set(base, k, yaml.safe_load(v))
+    for kv in a.set: k, v = kv.split('=', 1); _set(base, k, yaml_load(v))
     for ds in a.dataset:
         if DATASETS[ds].root and not Path(DATASETS[ds].root).exists(): print(f'{ds}: {DATASETS[ds].root} not found, skipped'); continue
         for k in a.ipc:

@@ -218,7 +218,13 @@ def config_from_args(a):
         if '=' not in kv:
             raise ConfigError(f"--set needs KEY=VALUE, got {kv!r}.")
         k, v = kv.split('=', 1)
-        _set(cfg, k.strip(), yaml.safe_load(v))
+        try:
+            v = yaml_load(v)
+        except yaml.YAMLError:
+            raise ConfigError(
+                f"--set {kv!r}: the value is not YAML; quote it (e.g. --set \"{k}='{v}'\")."
+            ) from None
+        _set(cfg, k.strip(), v)
     return RunConfig.from_dict(cfg.to_dict())  # re-validate
 
 

@@ -4,7 +4,7 @@
 
 # %% ../nbs/00_core.ipynb #293f5b6e
 from __future__ import annotations
-import contextlib, dataclasses, json, math, os, random, sys, tempfile, types, typing
+import contextlib, dataclasses, json, math, os, random, re, sys, tempfile, types, typing
 from dataclasses import dataclass, field, fields, is_dataclass, asdict
 from pathlib import Path
 import numpy as np
@@ -13,9 +13,9 @@ import yaml
 
 # %% auto #0
 __all__ = ['FD2DDError', 'ConfigError', 'DataError', 'ClassMismatchError', 'CheckpointError', 'NumericalError', 'get_device',
-           'cpu_has_bf16', 'amp_dtype', 'autocast', 'tune_malloc', 'seed_everything', 'make_generator', 'coerce_value',
-           'Config', 'yaml_value', 'atomic_write', 'atomic_write_text', 'save_json', 'load_json', 'save_torch',
-           'load_torch', 'save_image', 'set_quiet', 'is_quiet', 'progress']
+           'cpu_has_bf16', 'amp_dtype', 'autocast', 'tune_malloc', 'seed_everything', 'make_generator', 'yaml_load',
+           'coerce_value', 'Config', 'yaml_value', 'atomic_write', 'atomic_write_text', 'save_json', 'load_json',
+           'save_torch', 'load_torch', 'save_image', 'set_quiet', 'is_quiet', 'progress']
 
 # %% ../nbs/00_core.ipynb #752c4f68
 class FD2DDError(Exception):
@@ -153,6 +153,25 @@ def make_generator(seed: int, device: str | torch.device = 'cpu') -> torch.Gener
     return g
 
 # %% ../nbs/00_core.ipynb #88e4ab32
+class _Loader(yaml.SafeLoader):
+    "PyYAML's safe loader with YAML 1.2's booleans: only true and false."
+
+
+_Loader.yaml_implicit_resolvers = {
+    k: [(tag, rx) for tag, rx in v if tag != 'tag:yaml.org,2002:bool']
+    for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_Loader.add_implicit_resolver(
+    'tag:yaml.org,2002:bool', re.compile(r'^(?:true|True|TRUE|false|False|FALSE)$'), list('tTfF')
+)
+_YAML11_BOOL = {'yes': True, 'no': False, 'on': True, 'off': False, 'y': True, 'n': False}
+
+
+def yaml_load(text: str):
+    "Parse YAML as configs and `--set` read it: only true/false are booleans (YAML 1.2), so `amp: off` stays the string 'off'."
+    return yaml.load(text, Loader=_Loader)
+
+
 def _field_types(cls):
     return typing.get_type_hints(cls)
 
@@ -175,6 +194,8 @@ def coerce_value(hint, value, key: str):
     if hint is bool:
         if isinstance(value, bool):
             return value
+        if isinstance(value, str) and value.lower() in _YAML11_BOOL:
+            return _YAML11_BOOL[value.lower()]
         raise bad
     if hint is int:
         if isinstance(value, bool):
@@ -280,7 +301,7 @@ class Config:
                 raise ConfigError(f"Config file {str(src)!r} does not exist: check the path.")
             else:
                 text = str(src)
-            d = yaml.safe_load(text) or {}
+            d = yaml_load(text) or {}
         except (UnicodeDecodeError, yaml.YAMLError) as e:
             raise ConfigError(
                 f"Config {str(src)[:80]!r} is not readable YAML ({type(e).__name__}): fix or re-create it."

@@ -49,7 +49,13 @@ class DistilledWriter:
             old = load_json(
                 self.root / 'classes.json'
             )  # classes.json alone is a start that a kill cut short
-            check_classes(old, self.classes, f'data for {self.root}', 'existing distilled set')
+            check_classes(
+                old,
+                self.classes,
+                f'data for {self.root}',
+                'existing distilled set',
+                fix='Write to another --out folder, or delete it to start over.',
+            )
             om = load_json(self.root / 'meta.json')
             keys = ('method', 'ipc', 'size', 'seed', 'config')
             js = lambda v: json.loads(

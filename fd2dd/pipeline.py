@@ -443,6 +443,8 @@ def _check_reuse(cfg: RunConfig, out: Path):
             ]
         elif o != n:
             changed.append((k, o, n))
+    if changed and not any(f.is_file() and f.name != 'config.yaml' for f in out.rglob('*')):
+        return  # only the settings of a run that stopped before any work (e.g. on bad data): nothing to keep
     if changed:
         what = '; '.join(f"{k}: {yaml_value(o)} there, {yaml_value(n)} now" for k, o, n in changed)
         k, o, _ = changed[0]

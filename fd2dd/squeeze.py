@@ -243,7 +243,13 @@ def train_teacher(
     device = get_device(cfg.device)
     seed_everything(cfg.seed)
     train.check_nonempty()
-    check_classes(train.classes, test.classes, 'test split', 'train split')
+    check_classes(
+        train.classes,
+        test.classes,
+        'test split',
+        'train split',
+        fix='Every class needs images in both splits: add the missing class folders, or pick shared classes with --set "data.classes=[...]".',
+    )
     if test.size != train.size:
         raise DataError(
             f"train images are {train.size} px but test images {test.size} px: load both at one size."
@@ -487,11 +493,23 @@ def import_teacher(
         'dataset': getattr(train, 'name', ''),
     }
     if train is not None:
-        check_classes(list(classes), train.classes, 'training data', 'classes given')
+        check_classes(
+            list(classes),
+            train.classes,
+            'training data',
+            'classes given',
+            fix='Give the classes in the order the weights were trained on, or data with those classes.',
+        )
         meta['data'] = data_identity(train)
     t = Teacher(net, classes, size, mean, std, None, meta).to(get_device(device)).eval()
     if test is not None:
-        check_classes(list(classes), test.classes, 'test data', 'classes given')
+        check_classes(
+            list(classes),
+            test.classes,
+            'test data',
+            'classes given',
+            fix='Give the classes in the order the weights were trained on, or data with those classes.',
+        )
         t.meta['test_acc'] = accuracy(t.net, test, t.norm)
     if out is not None:
         save_torch(teacher_state(t), Path(out) / 'teacher.pt')

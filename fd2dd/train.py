@@ -226,7 +226,13 @@ def train_student(
     tune_malloc()  # only with FD2DD_MALLOC=<MB>: glibc reuses freed blocks (00_core)
     dev = get_device(cfg.device)
     seed_everything(cfg.seed)
-    check_classes(train.classes, test.classes, 'test split', 'distilled set')
+    check_classes(
+        train.classes,
+        test.classes,
+        'test split',
+        'distilled set',
+        fix='Evaluate the set on the dataset it was distilled from, or pick its classes with --set "data.classes=[...]".',
+    )
     if cfg.labels == 'soft':
         if teacher is None and store is None:
             raise ConfigError("labels='soft' needs a teacher or a SoftLabelStore.")

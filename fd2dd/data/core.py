@@ -126,8 +126,10 @@ def batches(
         yield idx[i : i + bs]
 
 
-def check_classes(expected: list, got: list, what: str = 'dataset', ref: str = 'teacher'):
-    "Raise `ClassMismatchError` unless two class lists are equal in content and order."
+def check_classes(
+    expected: list, got: list, what: str = 'dataset', ref: str = 'teacher', fix: str | None = None
+):
+    "Raise `ClassMismatchError` unless two class lists are equal in content and order; `fix` says what to do (default: use the `ref` made for this `what`)."
     expected, got = list(expected), list(got)
     if expected == got:
         return
@@ -139,6 +141,6 @@ def check_classes(expected: list, got: list, what: str = 'dataset', ref: str = '
     miss, extra = [c for c in expected if c not in got], [c for c in got if c not in expected]
     raise ClassMismatchError(
         f"The {what}'s classes differ from the {ref}'s: {len(got)} vs {len(expected)} classes; "
-        f"missing {miss[:5]}, unexpected {extra[:5]}. Use the {ref} trained on this {what}, "
-        f"or select the same classes."
+        f"missing {miss[:5]}, unexpected {extra[:5]}. "
+        + (fix or f"Use the {ref} trained on this {what}, or select the same classes.")
     )

@@ -383,7 +383,14 @@ def _cmd(a) -> int:
             f"--size {cfg.data.size} conflicts with the teacher, which takes {teacher.size} px: drop --size or use that teacher's size."
         )
     train, test = P.load_data(cfg.data)
-    teacher.check_classes(train.classes)
+    data_given = a.dataset or a.root or a.config or any(kv.startswith('data.') for kv in a.set)
+    teacher.check_classes(
+        train.classes,
+        fix=None
+        if data_given
+        else f"No data was given, so it is synthbirds: give the data the teacher was trained on "
+        f"({teacher.meta.get('dataset') or 'see its checkpoint'}) with --root (or --dataset).",
+    )
     tp = Path(a.teacher)
     tp = tp / 'teacher.pt' if tp.is_dir() else tp
     if a.cmd == 'distill':

@@ -60,8 +60,8 @@ class Teacher(nn.Module):
             out['cal'] = self.cal(f, effect=effect)
         return out
 
-    def check_classes(self, classes, what='dataset'):
-        check_classes(self.classes, classes, what, 'teacher')
+    def check_classes(self, classes, what='dataset', fix=None):
+        check_classes(self.classes, classes, what, 'teacher', fix)
 
 
 def teacher_state(t: Teacher) -> dict:
@@ -106,12 +106,23 @@ def load_teacher(path, device='cpu') -> Teacher:
     try:
         ck = load_torch(path)
     except Exception as e:
+        why = (
+            str(e).strip().splitlines()[0].split('. ')[0][:160]
+            if str(e).strip()
+            else type(e).__name__
+        )
+        if why.startswith(
+            'Weights only load failed'
+        ):  # torch's advice to unpickle it unsafely is not ours
+            why = 'torch.load with weights_only refuses it'
         raise CheckpointError(
-            f"Cannot read teacher checkpoint {path} ({e}): the file is corrupt; re-run `fd2dd squeeze`."
-        ) from e
+            f"Cannot read teacher checkpoint {path} ({why}): the file is corrupt or not an fd2dd teacher; "
+            "re-run `fd2dd squeeze`, or bring weights trained elsewhere with `fd2dd import-teacher`."
+        ) from None
     if not isinstance(ck, dict) or ck.get('format') != 'fd2dd-teacher/1':
         raise CheckpointError(
-            f"{path} is not an fd2dd teacher checkpoint (format {ck.get('format') if isinstance(ck, dict) else type(ck).__name__})."
+            f"{path} is not an fd2dd teacher checkpoint (format {ck.get('format') if isinstance(ck, dict) else type(ck).__name__}): "
+            "make one with `fd2dd squeeze`, or bring weights trained elsewhere with `fd2dd import-teacher`."
         )
     return build_teacher(ck).to(get_device(device))
 

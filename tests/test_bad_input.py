@@ -81,7 +81,8 @@ def test_last_checkpoint_with_payload_is_never_executed(tmp_path, capsys, monkey
 @pytest.mark.parametrize('content', [b'', b'not a checkpoint', pickle.dumps([1, 2, 3])], ids=['empty', 'text', 'list'])
 def test_corrupt_teacher(tmp_path, capsys, content):
     (tmp_path/'teacher.pt').write_bytes(content)
-    fails(capsys, ['distill', '--teacher', tmp_path/'teacher.pt', '--method', 'random', '--out', tmp_path/'d', *TINY], str(tmp_path/'teacher.pt'))
+    fails(capsys, ['distill', '--teacher', tmp_path/'teacher.pt', '--method', 'random', '--out', tmp_path/'d', *TINY], str(tmp_path/'teacher.pt'),
+          'fd2dd import-teacher')
 
 def test_missing_teacher(tmp_path, capsys):
     fails(capsys, ['distill', '--teacher', tmp_path/'none.pt', '--method', 'random', '--out', tmp_path/'d', *TINY], 'fd2dd squeeze')
@@ -204,3 +205,17 @@ def test_a_finished_set_is_a_plain_imagefolder(work, tmp_path, method):
     ds = ImageFolder(out); names = json.loads((out/'classes.json').read_text())
     assert ds.classes == [f'{c:03d}' for c in range(len(names))] and [y for _, y in ds.samples] == [c for c in range(len(names)) for _ in range(2)]
     assert not [p for p in out.iterdir() if p.name.startswith('.')]
+
+def test_a_class_missing_from_the_test_split(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv('FD2DD_CACHE', str(tmp_path/'cache'))
+    root = _folder(tmp_path/'imgs'); shutil.copytree(root/'train'/'bee', root/'train'/'cat')
+    fails(capsys, ['squeeze', '--root', root, '--out', tmp_path/'t', *TINY], "missing ['cat']", 'both splits', 'data.classes=')
+    assert main(['squeeze', '--root', str(root), '--out', str(tmp_path/'t'), *TINY, '--set', 'data.classes=[ant, bee]']) == 0  # the fix it names
+
+def test_a_folder_teacher_used_without_its_data(tmp_path, capsys, monkeypatch):
+    "Without --root the data is synthbirds: the error says to give the teacher's data, not to train another teacher."
+    monkeypatch.setenv('FD2DD_CACHE', str(tmp_path/'cache'))
+    root = _folder(tmp_path/'imgs')
+    assert main(['squeeze', '--root', str(root), '--out', str(tmp_path/'t'), *TINY]) == 0
+    fails(capsys, ['distill', '--teacher', tmp_path/'t', '--method', 'random', '--out', tmp_path/'d', '--quiet'],
+          "missing ['ant', 'bee']", 'No data was given', 'imagefolder', '--root')

@@ -199,15 +199,19 @@ def config_from_args(a):
         cfg.squeeze.cal = False
     if getattr(a, 'epochs', None) is not None:
         _set(cfg, 'squeeze.epochs' if a.cmd == 'squeeze' else 'train.epochs', a.epochs)
-    if getattr(a, 'methods', None):
+    if getattr(a, 'methods', None) is not None:
         ms = [m.strip() for m in a.methods.split(',') if m.strip()]
         bad = [m for m in ms if m not in ALL_METHODS]
+        if not ms:
+            raise ConfigError(
+                f"--methods names no method; give some of: {', '.join(ALL_METHODS)} (or drop it for fd2,sre2l++,random)."
+            )
         if bad:
             raise ConfigError(f"Unknown method(s) {bad}; valid: {', '.join(ALL_METHODS)}.")
         cfg.methods = ms
     for opt, key in (('seeds', 'seeds'), ('distill_seeds', 'distill_seeds')):
         v = getattr(a, opt, None)
-        if v:
+        if v is not None:
             try:
                 setattr(cfg, key, [int(s) for s in v.split(',')])
             except ValueError:

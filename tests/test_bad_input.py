@@ -52,8 +52,8 @@ CONFIG_CASES = [
     (['--set', 'squeeze.r=1.5'], 'r must be in [0, 1]'), (['--set', 'squeeze.cal=maybe'], 'squeeze.cal takes bool'),
     (['--set', 'data.val_fraction=1'], 'val_fraction must be in [0, 1)'), (['--set', 'data.num_classes=1'], 'num_classes must be at least 2'),
     (['--set', 'recover.lr=fast'], 'recover.lr takes float'), (['--set', 'ipc=0'], 'ipc must be at least 1'),
-    (['--seeds', 'a,b'], '--seeds takes comma-separated integers'), (['--seeds', '0,0'], 'repeat a run'),
-    (['--seeds', '0,1', '--distill-seeds', '0'], 'one entry per student seed'), (['--methods', 'fd2,mtt'], 'valid: random'),
+    (['--seeds', 'a,b'], '--seeds takes comma-separated integers'), (['--seeds', ''], '--seeds takes comma-separated integers'), (['--seeds', '0,0'], 'repeat a run'),
+    (['--seeds', '0,1', '--distill-seeds', '0'], 'one entry per student seed'), (['--methods', 'fd2,mtt'], 'valid: random'), (['--methods', ''], '--methods names no method'),
     (['--dataset', 'birds'], 'valid: synthbirds'), (['--set', 'train.epoch=3'], 'valid keys here'), (['--set', 'trian.epochs=3'], 'Unknown config section'),
     (['--set', 'epochs'], 'KEY=VALUE'), (['--device', 'tpu'], "Unknown device 'tpu'"), (['--device', 'cuda:0'], 'CUDA is not available'),
 ]

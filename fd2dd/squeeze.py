@@ -4,7 +4,7 @@
 
 # %% ../nbs/03_squeeze.ipynb #8dc65fb3
 from __future__ import annotations
-import hashlib, json, math, time
+import hashlib, json, math, pickle, time
 from dataclasses import dataclass, field
 from pathlib import Path
 import torch, torch.nn as nn, torch.nn.functional as F
@@ -106,15 +106,12 @@ def load_teacher(path, device='cpu') -> Teacher:
     try:
         ck = load_torch(path)
     except Exception as e:
+        # a file torch will not unpickle safely: its message advises unpickling it unsafely, not advice to pass on
         why = (
-            str(e).strip().splitlines()[0].split('. ')[0][:160]
-            if str(e).strip()
-            else type(e).__name__
+            'torch.load with weights_only refuses it'
+            if isinstance(e, pickle.UnpicklingError)
+            else (str(e).strip().splitlines() or [type(e).__name__])[0].split('. ')[0][:160]
         )
-        if why.startswith(
-            'Weights only load failed'
-        ):  # torch's advice to unpickle it unsafely is not ours
-            why = 'torch.load with weights_only refuses it'
         raise CheckpointError(
             f"Cannot read teacher checkpoint {path} ({why}): the file is corrupt or not an fd2dd teacher; "
             "re-run `fd2dd squeeze`, or bring weights trained elsewhere with `fd2dd import-teacher`."

@@ -6,7 +6,6 @@
 from __future__ import annotations
 import math
 import torch, torch.nn.functional as F
-from scipy import stats
 from .core import *
 from .models.attention import upsample_map
 
@@ -37,6 +36,8 @@ def paired_difference(
     m, n = float(d.mean()), len(d)
     if n < 2:
         return {'mean': m, 'lo': None, 'hi': None, 'n': n, 'level': level}
+    from scipy import stats  # on demand: scipy is a large import that a student worker never needs
+
     h = float(stats.t.ppf(0.5 + level / 2, n - 1)) * float(d.std()) / math.sqrt(n)
     return {'mean': m, 'lo': m - h, 'hi': m + h, 'n': n, 'level': level}
 

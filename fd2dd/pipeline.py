@@ -4,8 +4,9 @@
 
 # %% ../nbs/10_pipeline.ipynb #880f92bc
 from __future__ import annotations
-import csv, io, json, multiprocessing, os, sys, time, warnings
-from concurrent.futures import ProcessPoolExecutor, as_completed
+import csv, io, json, multiprocessing, os, sys, threading, time, warnings
+from collections import deque
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -476,9 +477,12 @@ def _clock(s: float) -> str:
     return f"{int(s // 60)} min {int(s % 60):02d} s" if s >= 60 else f"{s:.0f} s"
 
 
-def say(msg: str):
+def say(
+    msg: str,
+    loud: bool | None = None,  # None: unless quiet; `train_students` decides once for its threads
+):
     "A stage line on stderr (the progress bars' stream), unless quiet; main process only."
-    if is_main() and not is_quiet():
+    if is_main() and (not is_quiet() if loud is None else loud):
         print(f'fd2dd: {msg}', file=sys.stderr, flush=True)
 
 
@@ -587,42 +591,75 @@ def train_students(
     teacher,
     test: ImageData,
     cfg: RunConfig,
-    workers: int,  # students at once, each in its own process with 1/workers of this process's threads
+    workers: int,  # students at once: one in this process, the others in workers - 1 spawned processes
 ) -> list:
-    "Train the students of `jobs` side by side in worker processes; their results in the order of `jobs`."
+    "Train the students of `jobs` `workers` at a time, each with 1/workers of this process's threads; results in `jobs`' order."
     if world_size() > 1:
         raise ConfigError(
             "workers > 1 trains students in local processes; with torchrun set workers=1."
         )
     out = [load_json(j[4]) if j[4].exists() else None for j in jobs]
-    todo = [k for k, r in enumerate(out) if r is None]
+    todo = deque(k for k, r in enumerate(out) if r is None)
     if not todo:
         return out
-    threads = max(1, torch.get_num_threads() // workers)
+    n_todo, finished, loud = len(todo), [], not is_quiet()
+    threads, lock = max(1, torch.get_num_threads() // workers), threading.Lock()
+
+    def take():  # the next student to train, or None when there is none (or another failed)
+        with lock:
+            return todo.popleft() if todo else None
+
+    def done(k: int, r: dict):
+        with lock:
+            out[k] = r
+            finished.append(k)
+            m, d, s = jobs[k][:3]
+            say(
+                f"student {len(finished)}/{n_todo}: {m}, distill seed {d}, student seed {s}: "
+                f"{r['avg_acc'] * 100:.1f}%",
+                loud,
+            )
+
+    def feed(ex):  # one thread per worker process: hands it the next student until none is left
+        try:
+            while (k := take()) is not None:
+                j = jobs[k]
+                done(k, ex.submit(_student_job, cfg.train, j[2], j[3], j[4], cfg.device).result())
+        except BaseException:
+            todo.clear()  # the others stop after the student they are training; finished ones are kept
+            raise
+
     # spawned: a fresh interpreter, no forked OpenMP or CUDA state
     ctx = multiprocessing.get_context('spawn')
     init = (threads, teacher_state(teacher), test)
-    with ProcessPoolExecutor(workers, ctx, _worker_init, init) as ex:
-        fut = {
-            ex.submit(_student_job, cfg.train, j[2], j[3], j[4], cfg.device): k
-            for k in todo
-            for j in [jobs[k]]
-        }
-        for n, f in enumerate(as_completed(fut), 1):
-            k = fut[f]
-            try:  # a student's error (a NaN loss...) is raised here; finished ones are kept
-                out[k] = f.result()
+    nproc = min(workers, n_todo) - 1  # this process trains students too: one process fewer to hold in memory
+    with (
+        ProcessPoolExecutor(max(nproc, 1), ctx, _worker_init, init) as ex,
+        ThreadPoolExecutor(max(nproc, 1)) as feeders,
+    ):
+        fed = [feeders.submit(feed, ex) for _ in range(nproc)]
+        old = torch.get_num_threads()
+        torch.set_num_threads(threads)  # a student's numbers depend on its thread count: the same as the workers'
+        set_quiet(True)  # its progress bar would mix with the lines of the workers' students
+        try:
+            while (k := take()) is not None:
+                j = jobs[k]
+                done(k, evaluate(j[3], teacher, test, cfg.train, j[2], j[4], cfg.device))
+        except BaseException:
+            todo.clear()
+            raise
+        finally:
+            torch.set_num_threads(old)
+            set_quiet(not loud)
+        for f in fed:
+            try:  # a worker's error (a NaN loss...) is raised here; finished students are kept
+                f.result()
             except BrokenProcessPool:
                 raise FD2DDError(
                     "The student worker processes stopped before their students finished. A script that calls "
                     "fd2dd's run() must keep its own work under `if __name__ == '__main__':` (the workers import "
                     "it), and each worker needs the memory of one student; or set workers=1 (--workers 1)."
                 ) from None
-            m, d, s = jobs[k][:3]
-            say(
-                f"student {n}/{len(todo)}: {m}, distill seed {d}, student seed {s}: "
-                f"{out[k]['avg_acc'] * 100:.1f}%"
-            )
     return out
 
 

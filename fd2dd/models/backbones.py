@@ -6,7 +6,6 @@
 from __future__ import annotations
 import os
 import torch, torch.nn as nn, torch.nn.functional as F
-import timm
 from ..core import *
 
 # %% auto #0
@@ -150,7 +149,13 @@ CONVNET_KWARGS = (
 
 def is_arch(name: str) -> bool:
     "True for a preset name (`ARCHS`) or any model name timm knows (`timm.list_models()`)."
-    return isinstance(name, str) and (name in ARCHS or timm.is_model(name))
+    if not isinstance(name, str):
+        return False
+    if name in ARCHS:
+        return True
+    import timm  # imported on demand (see below)
+
+    return timm.is_model(name)
 
 
 ARCH_RULE = (
@@ -195,6 +200,7 @@ def _create(name, num_classes, size, pretrained, **kw):
     if name in ('convnet', 'convnet4'):
         depth = kw.pop('depth', 3 if name == 'convnet' else 4)
         return Net(ConvNet(num_classes, size, depth=depth, **kw), name)
+    import timm  # on demand: the ConvNets (and a student worker that trains one) never load timm and torchvision
     if name in ('resnet18', 'resnet50'):
         m = timm.create_model(name, num_classes=num_classes, pretrained=pretrained, **kw)
         return Net(_small_stem_resnet(m) if small else m, name)
@@ -225,6 +231,8 @@ def _create(name, num_classes, size, pretrained, **kw):
 
 def _timm_net(name, num_classes, size, pretrained, **kw):
     "Any timm model: ViTs get the input size; the model must give a [B, C, h, w] map or ViT patch tokens."
+    import timm
+
     kw = {
         k: v for k, v in kw.items() if k not in CONVNET_KWARGS
     }  # a config's ConvNet options do not apply here

@@ -632,14 +632,16 @@ def train_students(
     # spawned: a fresh interpreter, no forked OpenMP or CUDA state
     ctx = multiprocessing.get_context('spawn')
     init = (threads, teacher_state(teacher), test)
-    nproc = min(workers, n_todo) - 1  # this process trains students too: one process fewer to hold in memory
+    # this process trains students too: one process fewer to hold in memory
+    nproc = min(workers, n_todo) - 1
     with (
         ProcessPoolExecutor(max(nproc, 1), ctx, _worker_init, init) as ex,
         ThreadPoolExecutor(max(nproc, 1)) as feeders,
     ):
         fed = [feeders.submit(feed, ex) for _ in range(nproc)]
         old = torch.get_num_threads()
-        torch.set_num_threads(threads)  # a student's numbers depend on its thread count: the same as the workers'
+        # a student's numbers depend on its thread count: the same as the workers'
+        torch.set_num_threads(threads)
         set_quiet(True)  # its progress bar would mix with the lines of the workers' students
         try:
             while (k := take()) is not None:

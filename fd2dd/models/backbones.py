@@ -201,6 +201,7 @@ def _create(name, num_classes, size, pretrained, **kw):
         depth = kw.pop('depth', 3 if name == 'convnet' else 4)
         return Net(ConvNet(num_classes, size, depth=depth, **kw), name)
     import timm  # on demand: the ConvNets (and a student worker that trains one) never load timm and torchvision
+
     if name in ('resnet18', 'resnet50'):
         m = timm.create_model(name, num_classes=num_classes, pretrained=pretrained, **kw)
         return Net(_small_stem_resnet(m) if small else m, name)

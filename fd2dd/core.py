@@ -4,7 +4,7 @@
 
 # %% ../nbs/00_core.ipynb #293f5b6e
 from __future__ import annotations
-import contextlib, dataclasses, json, math, os, random, re, sys, tempfile, types, typing
+import contextlib, dataclasses, gc, json, math, os, random, re, sys, tempfile, types, typing
 from dataclasses import dataclass, field, fields, is_dataclass, asdict
 from pathlib import Path
 import numpy as np
@@ -13,9 +13,9 @@ import yaml
 
 # %% auto #0
 __all__ = ['FD2DDError', 'ConfigError', 'DataError', 'ClassMismatchError', 'CheckpointError', 'NumericalError', 'get_device',
-           'cpu_has_bf16', 'amp_dtype', 'autocast', 'tune_malloc', 'seed_everything', 'make_generator', 'yaml_load',
-           'coerce_value', 'Config', 'yaml_value', 'atomic_write', 'atomic_write_text', 'save_json', 'load_json',
-           'save_torch', 'load_torch', 'save_image', 'set_quiet', 'is_quiet', 'progress']
+           'cpu_has_bf16', 'amp_dtype', 'autocast', 'tune_malloc', 'release_memory', 'infer_batch', 'seed_everything',
+           'make_generator', 'yaml_load', 'coerce_value', 'Config', 'yaml_value', 'atomic_write', 'atomic_write_text',
+           'save_json', 'load_json', 'save_torch', 'load_torch', 'save_image', 'set_quiet', 'is_quiet', 'progress']
 
 # %% ../nbs/00_core.ipynb #752c4f68
 class FD2DDError(Exception):
@@ -137,6 +137,26 @@ def tune_malloc(threshold: int | None = None) -> bool:
         )
     )
     return _MALLOC['tuned']
+
+# %% ../nbs/00_core.ipynb #a11c0e05
+def release_memory() -> bool:
+    "Collect garbage and return free heap pages to the system (glibc's malloc_trim); whether pages were given back."
+    gc.collect()
+    if not sys.platform.startswith('linux'):
+        return False
+    import ctypes
+
+    try:
+        trim = ctypes.CDLL('libc.so.6').malloc_trim
+    except (OSError, AttributeError):  # not glibc
+        return False
+    return bool(trim(0))
+
+
+def infer_batch(device) -> int:
+    "Images per forward pass where a network only infers (evaluation, scoring crops): 32 on a CPU, 256 elsewhere."
+    # a ConvNet's activations for 32 images at 64 px stay in a CPU's caches, those for 256 do not (BENCHMARKS.md)
+    return 32 if torch.device(device).type == 'cpu' else 256
 
 # %% ../nbs/00_core.ipynb #ac211058
 def seed_everything(seed: int = 0):

@@ -346,6 +346,8 @@ def evaluate(
     if out_json is not None and is_main():
         save_result(model, tc, d, r, out_json)
     barrier()
+    del model, d
+    release_memory()  # the student's freed pages go back to the system before the next student
     return r
 
 
@@ -678,6 +680,7 @@ def run(
         cfg.to_yaml(out / 'config.yaml')
     t0 = time.time()
     train, test = load_data(cfg.data)
+    release_memory()  # the pages that making the data used and freed (synthbirds' drawing, decoding)
     teacher = get_teacher(cfg, out, train, test)
     res = {
         'config': cfg.to_dict(),
@@ -708,6 +711,7 @@ def run(
         f"{n_runs} runs to do ({', '.join(cfg.methods)} x {len(cfg.runs())} seeds)"
     )
     par = student_workers(cfg, n_runs)  # students trained at once
+    release_memory()  # what training the teachers freed
     pending, rows, t_dist, t_eval, budget = [], {}, {}, {}, {}
     for m in cfg.methods:
         obs = (
@@ -753,6 +757,9 @@ def run(
             t_eval[m] += time.time() - t2
             if time.time() - t1 > 1:
                 took.append(time.time() - t1)  # runs reused from the folder do not count
+    if not cfg.robust_scores:  # the students need only the teacher and the test split
+        train = committee = obs = None
+    release_memory()
     if pending:
         t2 = time.time()
         for (m, d, s, _, _), r in zip(pending, train_students(pending, teacher, test, cfg, par)):

@@ -54,10 +54,11 @@ def pad_center(x: torch.Tensor, size: int) -> torch.Tensor:
 
 @torch.no_grad()
 def score_crops(
-    teacher, x: torch.Tensor, labels: torch.Tensor, bs: int = 256, amp='auto'
+    teacher, x: torch.Tensor, labels: torch.Tensor, bs: int | None = None, amp='auto'
 ) -> torch.Tensor:
     "Realism -CE of normalised crops x [N,3,s,s] (padded to the teacher's size) for their labels."
     dev = next(teacher.parameters()).device
+    bs = bs or infer_batch(dev)  # 32 on a CPU (00_core): the same scores, sooner
     out = []
     for idx in batches(len(x), bs):
         xb = x[idx].to(dev)

@@ -7,7 +7,7 @@ student (ConvNet-4, width 32, instance norm) with random weights on the default 
 last 5), so this is a small share of a run.
 Usage: python benchmarks/bench_eval_batch.py [--bs 256 128 64 32] [--rounds 5] [--threads 1]"""
 import argparse, threading, time
-import torch
+import psutil, torch
 from fd2dd.core import autocast, get_device, release_memory
 from fd2dd.data.core import Normalize, batches
 from fd2dd.models.backbones import create_model
@@ -34,12 +34,11 @@ def logits(bs):
 
 
 def rss():
-    with open('/proc/self/statm') as f:
-        return int(f.read().split()[1]) * 4096
+    return psutil.Process().memory_info().rss
 
 
 def peak_added(bs):
-    "Resident memory one evaluation adds at its peak, in MB (Linux)."
+    "Resident memory one evaluation adds at its peak, in MB."
     release_memory()
     base, peak, stop = rss(), [0], threading.Event()
 

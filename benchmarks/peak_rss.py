@@ -43,7 +43,7 @@ if __name__ == '__main__':
         rss, pss = tree_mem(root, each)
         if log and time.time() - logged >= 1:
             logged = time.time()
-            mib = lambda b: f"{(b or 0) / 2**20:.0f}"
+            mib = lambda b: 'n/a' if b is None else f"{b / 2**20:.0f}"
             log.write(f"{logged - t0:.1f} s  RSS {mib(rss)}  PSS {mib(pss)}  " + ' '.join(f"{i}:{mib(b)}" for i, b in each) + '\n')
             log.flush()
         peak = max(peak, rss)

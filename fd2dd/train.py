@@ -27,7 +27,7 @@ class TrainConfig(Config):
     arch: str = 'convnet4'
     arch_kwargs: dict = field(default_factory=lambda: {'width': 32, 'norm': 'instance'})  # the DC/DM/MTT ConvNet's instance norm
     epochs: int = 150
-    min_steps: int = 3000  # the budget: epochs are raised until a student takes at least this many optimiser steps
+    min_steps: int = 6000  # the budget: epochs are raised until a student takes at least this many optimiser steps
     batch_size: int = 10
     lr: float = 3e-3
     weight_decay: float = 0.01

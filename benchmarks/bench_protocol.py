@@ -6,11 +6,14 @@ For each protocol (a JSON dict of TrainConfig fields) it trains students for stu
 one set (distill seed 0) and for distill seeds 1..D on student seed 0, and prints the spread of
 three read-outs: the final epoch, the mean of the last `avg_last` epochs, and the best epoch.
 --paired N instead trains N paired runs, run k on the set of distill seed k with student seed k (the
-protocol `fd2dd run` uses), and prints their mean ± sd and each run.
+protocol `fd2dd run` uses), and prints their mean ± sd and each run. --method picks the set: random real
+images (the default) or any method of `fd2dd run` (its sets are made once with the validation teacher
+and cached under the benchmark cache).
 Example: python benchmarks/bench_protocol.py --ipc 10 '{"batch_size": 50}' '{"batch_size": 10}'"""
 import argparse, json, time
 from common import CACHE
-from fd2dd.pipeline import DataConfig, load_data
+from fd2dd.pipeline import DataConfig, RunConfig, load_data, distill, student_config
+from fd2dd.distilled import load_distilled
 from fd2dd.squeeze import SqueezeConfig, train_teacher, load_teacher
 from fd2dd.synth.select import random_select
 from fd2dd.train import TrainConfig, train_student
@@ -22,18 +25,27 @@ ap.add_argument('--ipc', type=int, default=10)
 ap.add_argument('--student-seeds', type=int, default=4)
 ap.add_argument('--distill-seeds', type=int, default=3)
 ap.add_argument('--paired', type=int, default=0, metavar='N')
+ap.add_argument('--method', default='random', help='the set: random real images or a method of `fd2dd run` (e.g. sre2l++, fd2)')
 a = ap.parse_args()
 
 train, val, test = load_data(DataConfig(val_fraction=0.2), return_val=True)
 tdir = CACHE/'teacher_val'
 teacher = load_teacher(tdir) if (tdir/'teacher.pt').exists() else train_teacher(SqueezeConfig(), train, val, tdir, 'synthbirds')
-print(f"teacher: validation accuracy {teacher.meta['test_acc']*100:.1f}%; random real IPC {a.ipc}")
+print(f"teacher: validation accuracy {teacher.meta['test_acc']*100:.1f}%; {a.method} IPC {a.ipc}")
+
+def the_set(d):
+    "The training set of distill seed d and its metadata."
+    if a.method == 'random': return random_select(train, a.ipc, d), {}
+    out = CACHE/'protocol_sets'/f'{a.method}_ipc{a.ipc}_seed{d}'
+    return load_distilled(distill(a.method, teacher, train, a.ipc, out, RunConfig(), tdir/'teacher.pt', seed=d), teacher.classes)
+
+runs = [(k, k) for k in range(a.paired)] if a.paired else [(0, s) for s in range(a.student_seeds)] + [(d, 0) for d in range(1, a.distill_seeds + 1)]
+sets = {d: the_set(d) for d in sorted({d for d, _ in runs})}  # made (or loaded) before any student is timed
 for spec in a.protocols:
     tc = TrainConfig(**json.loads(spec)); rows = []
-    runs = [(k, k) for k in range(a.paired)] if a.paired else [(0, s) for s in range(a.student_seeds)] + [(d, 0) for d in range(1, a.distill_seeds + 1)]
     t0 = time.time()
     for d, s in runs:
-        r = train_student(tc.replace(seed=s), random_select(train, a.ipc, d), val, teacher)
+        r = train_student(student_config(tc, sets[d][1]).replace(seed=s), sets[d][0], val, teacher)
         rows.append((d, s, r['final_acc'], r['avg_acc'], r['best_acc']))
     secs = (time.time() - t0) / len(runs)
     if a.paired:

@@ -7,13 +7,13 @@ one set (distill seed 0) and for distill seeds 1..D on student seed 0, and print
 three read-outs: the final epoch, the mean of the last `avg_last` epochs, and the best epoch.
 --paired N instead trains N paired runs, run k on the set of distill seed k with student seed k (the
 protocol `fd2dd run` uses), and prints their mean ± sd and each run. --method picks the set: random real
-images (the default) or any method of `fd2dd run` (its sets are made once with the validation teacher
+images (the default) or any method of `fd2dd run` (its sets are made once per validation teacher
 and cached under the benchmark cache).
 Example: python benchmarks/bench_protocol.py --ipc 10 '{"batch_size": 50}' '{"batch_size": 10}'"""
 import argparse, json, time
 from common import CACHE
-from fd2dd.pipeline import DataConfig, RunConfig, load_data, distill, student_config
-from fd2dd.distilled import load_distilled
+from fd2dd.pipeline import ALL_METHODS, DataConfig, RunConfig, load_data, distill, student_config
+from fd2dd.distilled import file_hash, load_distilled
 from fd2dd.squeeze import SqueezeConfig, train_teacher, load_teacher
 from fd2dd.synth.select import random_select
 from fd2dd.train import TrainConfig, train_student
@@ -25,7 +25,7 @@ ap.add_argument('--ipc', type=int, default=10)
 ap.add_argument('--student-seeds', type=int, default=4)
 ap.add_argument('--distill-seeds', type=int, default=3)
 ap.add_argument('--paired', type=int, default=0, metavar='N')
-ap.add_argument('--method', default='random', help='the set: random real images or a method of `fd2dd run` (e.g. sre2l++, fd2)')
+ap.add_argument('--method', default='random', choices=ALL_METHODS, help='the set: random real images or a method of `fd2dd run` (e.g. sre2l++, fd2)')
 a = ap.parse_args()
 
 train, val, test = load_data(DataConfig(val_fraction=0.2), return_val=True)
@@ -36,7 +36,7 @@ print(f"teacher: validation accuracy {teacher.meta['test_acc']*100:.1f}%; {a.met
 def the_set(d):
     "The training set of distill seed d and its metadata."
     if a.method == 'random': return random_select(train, a.ipc, d), {}
-    out = CACHE/'protocol_sets'/f'{a.method}_ipc{a.ipc}_seed{d}'
+    out = CACHE/'protocol_sets'/f'{a.method}_ipc{a.ipc}_seed{d}_{file_hash(tdir/"teacher.pt")}'  # a retrained teacher makes new sets
     return load_distilled(distill(a.method, teacher, train, a.ipc, out, RunConfig(), tdir/'teacher.pt', seed=d), teacher.classes)
 
 runs = [(k, k) for k in range(a.paired)] if a.paired else [(0, s) for s in range(a.student_seeds)] + [(d, 0) for d in range(1, a.distill_seeds + 1)]
